@@ -1,0 +1,210 @@
+package org.jftrace.agent;
+
+import org.objectweb.asm.Handle;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+import org.objectweb.asm.commons.AdviceAdapter;
+
+/**
+ * Plants one method's patchable sites: the JVM's {@code -fpatchable-function-entry}.
+ *
+ * <pre>
+ *   entry:   [receiver] args...  invokedynamic jftrace_entry(..)Object  astore token
+ *   return:  dup[2]  aload token  invokedynamic jftrace_exit(R, Object)V   xreturn
+ *   handler: (catch-all over the body) dup  aload token  invokedynamic jftrace_throw(Throwable, Object)V  athrow
+ * </pre>
+ *
+ * Class files older than version 51 cannot hold invokedynamic; they get the same shape through
+ * {@code LegacySites} and {@code invokestatic}, and carry no stack map frames.
+ *
+ * <p>A constructor's entry comes after its {@code super(...)}/{@code this(...)} call, where the
+ * receiver is initialised; a constructor's exit passes the receiver as its return value.
+ */
+final class MethodSites extends AdviceAdapter {
+
+    static final String RT = "org/jftrace/ftrace/";
+    private static final String BSM_DESC =
+            "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;I)Ljava/lang/invoke/CallSite;";
+    private static final Handle ENTRY_BSM = new Handle(H_INVOKESTATIC, RT + "Trampoline", "entry", BSM_DESC, false);
+    private static final Handle EXIT_BSM = new Handle(H_INVOKESTATIC, RT + "Trampoline", "exit", BSM_DESC, false);
+    private static final Type OBJECT = Type.getType(Object.class);
+    private static final Type THROWABLE = Type.getType(Throwable.class);
+
+    private final String owner;
+    private final boolean isStatic;
+    private final boolean isConstructor;
+    private final boolean legacy;
+    private final boolean frames;
+    private final int ip;
+    private final Type returnType;
+    private final Type[] argTypes;
+
+    private int token = -1;
+    private final Label tryStart = new Label();
+    private final Label handler = new Label();
+
+    MethodSites(MethodVisitor mv, int access, String name, String desc, String owner, int ip, boolean legacy) {
+        super(Opcodes.ASM9, mv, access, name, desc);
+        this.owner = owner;
+        this.isStatic = (access & ACC_STATIC) != 0;
+        this.isConstructor = "<init>".equals(name);
+        this.legacy = legacy;
+        this.frames = !legacy;
+        this.ip = ip;
+        this.returnType = Type.getReturnType(desc);
+        this.argTypes = Type.getArgumentTypes(desc);
+    }
+
+    @Override
+    protected void onMethodEnter() {
+        token = newLocal(OBJECT);
+        if (legacy) {
+            legacyEntry();
+        } else {
+            StringBuilder d = new StringBuilder("(");
+            if (!isStatic) {
+                loadThis();
+                d.append('L').append(owner).append(';');
+            }
+            for (int i = 0; i < argTypes.length; i++) {
+                loadArg(i);
+                d.append(argTypes[i].getDescriptor());
+            }
+            d.append(")Ljava/lang/Object;");
+            invokeDynamic("jftrace_entry", d.toString(), ENTRY_BSM, ip);
+        }
+        storeLocal(token);
+        visitLabel(tryStart);
+    }
+
+    private void legacyEntry() {
+        Label off = new Label();
+        Label done = new Label();
+        push(ip);
+        invokeStatic(Type.getObjectType(RT + "LegacySites"), new org.objectweb.asm.commons.Method("on", "(I)Z"));
+        ifZCmp(EQ, off);
+        push(ip);
+        push(argTypes.length + (isStatic ? 0 : 1));
+        newArray(OBJECT);
+        int slot = 0;
+        if (!isStatic) {
+            dup();
+            push(slot++);
+            loadThis();
+            arrayStore(OBJECT);
+        }
+        for (int i = 0; i < argTypes.length; i++) {
+            dup();
+            push(slot++);
+            loadArg(i);
+            box(argTypes[i]);
+            arrayStore(OBJECT);
+        }
+        invokeStatic(Type.getObjectType(RT + "LegacySites"),
+                new org.objectweb.asm.commons.Method("entry", "(I[Ljava/lang/Object;)Ljava/lang/Object;"));
+        goTo(done);
+        visitLabel(off);
+        visitInsn(ACONST_NULL);
+        visitLabel(done);
+    }
+
+    @Override
+    protected void onMethodExit(int opcode) {
+        if (opcode == ATHROW) {
+            return; // may be caught inside the method; the catch-all handler sees real exceptional exits
+        }
+        if (isConstructor) {
+            loadThis();
+            exitSite(Type.getObjectType(owner));
+        } else if (returnType.getSort() == Type.VOID) {
+            exitSite(null);
+        } else {
+            if (returnType.getSize() == 2) {
+                dup2();
+            } else {
+                dup();
+            }
+            exitSite(returnType);
+        }
+    }
+
+    /** Stack: [value] → calls the exit site with (value, token). */
+    private void exitSite(Type value) {
+        if (legacy && value != null && value.getSort() >= Type.BOOLEAN && value.getSort() <= Type.INT) {
+            visitInsn(I2L); // invokestatic has no adapters: widen here, as the indy target does
+        }
+        loadLocal(token);
+        if (legacy) {
+            legacyExit(value, false);
+            return;
+        }
+        String d = value == null ? "(Ljava/lang/Object;)V" : "(" + value.getDescriptor() + "Ljava/lang/Object;)V";
+        invokeDynamic("jftrace_exit", d, EXIT_BSM, ip);
+    }
+
+    private void legacyExit(Type value, boolean isThrow) {
+        push(ip);
+        String name;
+        String desc;
+        if (isThrow) {
+            name = "exitT";
+            desc = "(Ljava/lang/Throwable;Ljava/lang/Object;I)V";
+        } else if (value == null) {
+            name = "exitV";
+            desc = "(Ljava/lang/Object;I)V";
+        } else {
+            switch (value.getSort()) {
+                case Type.FLOAT:
+                    name = "exitF";
+                    desc = "(FLjava/lang/Object;I)V";
+                    break;
+                case Type.DOUBLE:
+                    name = "exitD";
+                    desc = "(DLjava/lang/Object;I)V";
+                    break;
+                case Type.LONG:
+                    name = "exitJ";
+                    desc = "(JLjava/lang/Object;I)V";
+                    break;
+                case Type.OBJECT:
+                case Type.ARRAY:
+                    name = "exitL";
+                    desc = "(Ljava/lang/Object;Ljava/lang/Object;I)V";
+                    break;
+                default: // boolean, byte, char, short, int: widened by exitSite before the token
+                    name = "exitJ";
+                    desc = "(JLjava/lang/Object;I)V";
+            }
+        }
+        invokeStatic(Type.getObjectType(RT + "Trampoline"), new org.objectweb.asm.commons.Method(name, desc));
+    }
+
+    private void invokeDynamic(String name, String desc, Handle bsm, int ipArg) {
+        visitInvokeDynamicInsn(name, desc, bsm, ipArg);
+    }
+
+    @Override
+    public void visitMaxs(int maxStack, int maxLocals) {
+        if (token >= 0) {
+            visitLabel(handler);
+            if (frames) {
+                // Every local but the token is TOP: the handler needs nothing else, and TOP accepts
+                // whatever the body keeps in its slots. LocalVariablesSorter adds the token's type.
+                visitFrame(F_NEW, 0, new Object[0], 1, new Object[] {THROWABLE.getInternalName()});
+            }
+            dup();
+            loadLocal(token);
+            if (legacy) {
+                legacyExit(null, true);
+            } else {
+                invokeDynamic("jftrace_throw", "(Ljava/lang/Throwable;Ljava/lang/Object;)V", EXIT_BSM, ip);
+            }
+            throwException();
+            // Added last, so that the method's own handlers keep precedence over the catch-all.
+            visitTryCatchBlock(tryStart, handler, handler, null);
+        }
+        super.visitMaxs(maxStack, maxLocals);
+    }
+}

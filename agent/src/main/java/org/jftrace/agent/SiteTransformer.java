@@ -1,0 +1,140 @@
+package org.jftrace.agent;
+
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.net.URL;
+import java.security.CodeSource;
+import java.security.ProtectionDomain;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jftrace.ftrace.Trampoline;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodTooLargeException;
+
+/**
+ * The class-file transformer: plants sites in every class the {@link ClassSelector} selects.
+ *
+ * <p>It never makes a class fail to load: anything that goes wrong leaves the class unchanged and
+ * records the reason in {@link #skipped()}. A method that the sites would push over the JVM's 64 KiB
+ * code limit keeps its original code, and the rest of its class gets sites.
+ */
+final class SiteTransformer implements ClassFileTransformer {
+
+    private final Instrumentation inst;
+    private final ClassSelector selector;
+    private final Map<String, String> skipped = new ConcurrentHashMap<>();
+    private final Map<ClassLoader, Boolean> loaderSeesRuntime = new WeakHashMap<>();
+    private final Set<Module> modulesReading = ConcurrentHashMap.newKeySet();
+    final AtomicLong classesInstrumented = new AtomicLong();
+    final AtomicLong methodsWithSites = new AtomicLong();
+    final AtomicLong methodsWithout = new AtomicLong();
+
+    SiteTransformer(Instrumentation inst, ClassSelector selector) {
+        this.inst = inst;
+        this.selector = selector;
+    }
+
+    /** Classes left unchanged, with the reason: class name (dotted) to reason. */
+    Map<String, String> skipped() {
+        return skipped;
+    }
+
+    @Override
+    public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined,
+                            ProtectionDomain pd, byte[] bytes) {
+        if (className == null || !selector.selects(loader, className)) {
+            return null;
+        }
+        try {
+            if (!seesRuntime(loader)) {
+                skip(className, "its class loader does not delegate org.jftrace to the boot class path");
+                return null;
+            }
+            if (module != null && module.isNamed() && modulesReading.add(module)) {
+                // A named module reads only what it requires; let it read the boot loader's unnamed
+                // module, where the runtime the sites link to lives.
+                inst.redefineModule(module, Set.of(Trampoline.class.getModule()), Map.of(), Map.of(), Set.of(), Map.of());
+            }
+            return instrument(module, loader, className, pd, bytes);
+        } catch (Throwable t) {
+            skip(className, t.toString());
+            return null;
+        }
+    }
+
+    private byte[] instrument(Module module, ClassLoader loader, String className, ProtectionDomain pd, byte[] bytes) {
+        ClassReader cr = new ClassReader(bytes);
+        boolean legacy = cr.readUnsignedShort(6) < 51;
+        String mod = moduleName(module, pd);
+        Set<String> skipMethods = new HashSet<>();
+        for (int attempt = 0; ; attempt++) {
+            ClassWriter cw = new ClassWriter(cr, ClassWriter.COMPUTE_MAXS);
+            ClassSites cs = new ClassSites(cw, loader, mod, skipMethods);
+            cr.accept(cs, legacy ? ClassReader.SKIP_FRAMES : ClassReader.EXPAND_FRAMES);
+            try {
+                byte[] out = cw.toByteArray();
+                classesInstrumented.incrementAndGet();
+                methodsWithSites.addAndGet(cs.methodsWithSites);
+                methodsWithout.addAndGet(cs.methodsWithout);
+                if (!skipMethods.isEmpty()) {
+                    skip(className, "methods too large for sites (kept unchanged): " + skipMethods);
+                }
+                return out;
+            } catch (MethodTooLargeException e) {
+                if (attempt > 16) {
+                    throw e;
+                }
+                skipMethods.add(e.getMethodName() + e.getDescriptor());
+            }
+        }
+    }
+
+    private void skip(String internalName, String reason) {
+        skipped.put(internalName.replace('/', '.'), reason);
+    }
+
+    private boolean seesRuntime(ClassLoader loader) {
+        if (loader == null) {
+            return true;
+        }
+        synchronized (loaderSeesRuntime) {
+            Boolean b = loaderSeesRuntime.get(loader);
+            if (b != null) {
+                return b;
+            }
+        }
+        boolean sees;
+        try {
+            sees = Class.forName(Trampoline.class.getName(), false, loader) == Trampoline.class;
+        } catch (Throwable t) {
+            sees = false;
+        }
+        synchronized (loaderSeesRuntime) {
+            loaderSeesRuntime.put(loader, sees);
+        }
+        return sees;
+    }
+
+    /** The function's module for {@code mod:}: the module name, else the jar's base name. */
+    static String moduleName(Module module, ProtectionDomain pd) {
+        if (module != null && module.isNamed()) {
+            return module.getName();
+        }
+        CodeSource cs = pd == null ? null : pd.getCodeSource();
+        URL url = cs == null ? null : cs.getLocation();
+        if (url == null) {
+            return "";
+        }
+        String path = url.getPath();
+        if (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        String base = path.substring(path.lastIndexOf('/') + 1);
+        return base.endsWith(".jar") ? base.substring(0, base.length() - 4) : base;
+    }
+}

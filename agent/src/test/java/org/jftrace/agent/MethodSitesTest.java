@@ -1,0 +1,162 @@
+package org.jftrace.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.jftrace.ftrace.Ftrace;
+import org.jftrace.ftrace.FtraceOps;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class MethodSitesTest {
+
+    static Class<?> shapes;
+    final List<String> events = Collections.synchronizedList(new ArrayList<>());
+    final List<FtraceOps> registered = new ArrayList<>();
+
+    @BeforeAll
+    static void load() throws Exception {
+        shapes = new Instrumented("sites.fixture.Shapes").loadClass("sites.fixture.Shapes");
+    }
+
+    @AfterEach
+    void unregister() {
+        for (FtraceOps op : registered) {
+            Ftrace.unregisterFtraceFunction(op);
+        }
+    }
+
+    static String name(long ip) {
+        String n = Ftrace.records().name((int) ip);
+        return n.substring("sites.fixture.Shapes.".length(), n.indexOf('('));
+    }
+
+    FtraceOps recorder(String opName, int flags, String filter) {
+        FtraceOps op = new FtraceOps(opName, flags,
+                (ip, parent, o, regs) -> events.add(opName + "> " + name(ip)
+                        + (parent != 0 ? " <-" + name(parent) : "")
+                        + (regs.argCount() >= 0 ? " args=" + argsOf(regs) : "")),
+                (ip, parent, o, regs) -> events.add(opName + "< " + name(ip)
+                        + (regs.thrown() != null ? " threw " + regs.thrown().getClass().getSimpleName()
+                        : regs.retObject() != null ? " = " + regs.retObject() : " = " + regs.retval())));
+        Ftrace.setFilter(op, filter, true);
+        Ftrace.registerFtraceFunction(op);
+        registered.add(op);
+        return op;
+    }
+
+    static String argsOf(org.jftrace.ftrace.Regs regs) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < regs.argCount(); i++) {
+            Object a = regs.arg(i);
+            sb.append(i == 0 ? "" : ",").append(a instanceof int[] ? "int[" + ((int[]) a).length + "]" : a instanceof Object[] ? "Object[" + ((Object[]) a).length + "]" : String.valueOf(a));
+        }
+        return sb.append(']').toString();
+    }
+
+    static MethodHandle h(String name, Class<?> ret, Class<?>... params) throws Exception {
+        return MethodHandles.publicLookup().findStatic(shapes, name, MethodType.methodType(ret, params));
+    }
+
+    @Test
+    void untracedFunctionsCallNothing() throws Throwable {
+        assertThat((int) h("fib", int.class, int.class).invoke(10)).isEqualTo(55);
+        assertThat(events).isEmpty();
+    }
+
+    @Test
+    void entryAndExitPairWithReturnValuesOfEveryKind() throws Throwable {
+        recorder("t", 0, "sites.fixture.Shapes.twice sites.fixture.Shapes.half sites.fixture.Shapes.third "
+                + "sites.fixture.Shapes.isEven sites.fixture.Shapes.nothing");
+        assertThat((long) h("twice", long.class, long.class).invoke(21L)).isEqualTo(42L);
+        assertThat((double) h("half", double.class, double.class).invoke(3.0)).isEqualTo(1.5);
+        assertThat((float) h("third", float.class, float.class).invoke(3.0f)).isEqualTo(1.0f);
+        assertThat((boolean) h("isEven", boolean.class, int.class).invoke(4)).isTrue();
+        h("nothing", void.class).invoke();
+        assertThat(events).containsExactly(
+                "t> twice", "t< twice = 42",
+                "t> half", "t< half = " + Double.doubleToRawLongBits(1.5),
+                "t> third", "t< third = " + Float.floatToRawIntBits(1.0f),
+                "t> isEven", "t< isEven = 1",
+                "t> nothing", "t< nothing = 0");
+    }
+
+    @Test
+    void parentIsTheNearestTracedCaller() throws Throwable {
+        recorder("t", 0, "sites.fixture.Shapes.fib");
+        assertThat((int) h("fib", int.class, int.class).invoke(2)).isEqualTo(1);
+        assertThat(events).containsExactly("t> fib", "t> fib <-fib", "t< fib = 1", "t> fib <-fib", "t< fib = 0", "t< fib = 1");
+    }
+
+    @Test
+    void exceptionalExitIsReportedAndCaughtExceptionsAreNot() throws Throwable {
+        recorder("t", 0, "sites.fixture.Shapes.thrower sites.fixture.Shapes.catcher");
+        assertThat((int) h("catcher", int.class, int.class).invoke(5)).isEqualTo(-1);
+        assertThat(events).containsExactly("t> catcher", "t> thrower <-catcher", "t< thrower threw IllegalStateException",
+                "t< catcher = " + (-1L));
+        events.clear();
+        assertThatThrownBy(() -> h("thrower", int.class, int.class).invoke(1)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("boom 1");
+        assertThat(events).containsExactly("t> thrower", "t< thrower threw IllegalStateException");
+    }
+
+    @Test
+    void saveRegsGivesArgumentsAndReceiver() throws Throwable {
+        recorder("r", FtraceOps.FL_SAVE_REGS, "sites.fixture.Shapes.describe sites.fixture.Shapes.<init>");
+        Object s = shapes.getConstructor(int.class).newInstance(-7);
+        MethodHandle d = MethodHandles.publicLookup().findVirtual(shapes, "describe",
+                MethodType.methodType(String.class, String.class, int[].class, Object[].class));
+        assertThat((String) d.invoke(s, "p", new int[3], new Object[] {"a", "b"})).isEqualTo("p32");
+        assertThat(events).hasSize(4);
+        assertThat(events.get(0)).isEqualTo("r> <init> args=[-7]");
+        assertThat(events.get(1)).startsWith("r< <init> = sites.fixture.Shapes@");
+        assertThat(events.get(2)).isEqualTo("r> describe args=[p,int[3],Object[2]]");
+        assertThat(events.get(3)).isEqualTo("r< describe = p32");
+    }
+
+    @Test
+    void opsWithoutSaveRegsSeeNoArguments() throws Throwable {
+        recorder("n", 0, "sites.fixture.Shapes.twice");
+        h("twice", long.class, long.class).invoke(1L);
+        assertThat(events).containsExactly("n> twice", "n< twice = 2");
+    }
+
+    @Test
+    void twoOpsOnOneFunctionBothRunThroughTheListFunc() throws Throwable {
+        recorder("a", 0, "sites.fixture.Shapes.early");
+        recorder("b", 0, "sites.fixture.Shapes.early sites.fixture.Shapes.loop");
+        assertThat(Ftrace.enabledFunctions()).contains("sites.fixture.Shapes.early(I)I (2)")
+                .contains("ftrace_ops_list_func {a, b}")
+                .containsPattern("sites.fixture.Shapes.loop\\(I\\)I \\(1\\)\\s+O\\s+\tops: b");
+        h("early", int.class, int.class).invoke(-3);
+        h("loop", int.class, int.class).invoke(4);
+        assertThat(events).containsExactly("a> early", "b> early", "a< early = -1", "b< early = -1", "b> loop", "b< loop = 3");
+    }
+
+    @Test
+    void notraceWinsOverFilter() throws Throwable {
+        FtraceOps op = recorder("t", 0, "sites.fixture.Shapes.*");
+        Ftrace.setNotrace(op, "*fib* *loop*", true);
+        h("fib", int.class, int.class).invoke(3);
+        h("early", int.class, int.class).invoke(0);
+        assertThat(events).containsExactly("t> early", "t< early = 0");
+    }
+
+    @Test
+    void unregisteredOpsIsNeverCalledAgain() throws Throwable {
+        FtraceOps op = recorder("t", 0, "sites.fixture.Shapes.early");
+        h("early", int.class, int.class).invoke(1);
+        Ftrace.unregisterFtraceFunction(op);
+        registered.remove(op);
+        h("early", int.class, int.class).invoke(1);
+        assertThat(events).containsExactly("t> early", "t< early = 1");
+        assertThat(Ftrace.enabledFunctions()).doesNotContain("sites.fixture.Shapes.early");
+    }
+}

@@ -1,0 +1,70 @@
+package org.jftrace.ftrace;
+
+import java.lang.invoke.MutableCallSite;
+
+/**
+ * One traced function and its sites: the JVM's {@code struct dyn_ftrace} (one record per call site).
+ *
+ * <p>{@link #binding} is the CALL_OPS literal: the ops the function's sites are bound to
+ * ({@link OpsListFunc#NOP}, one {@link FtraceOps}, or an {@link OpsListFunc} of two or more). The
+ * sites' targets are built from it; the slow path between a batch's invalidation and its relink
+ * reads it directly.
+ */
+public final class DynFtrace {
+
+    /** enabled_functions flags, as the kernel's FTRACE_FL_*. */
+    static final int FL_REGS = 1;
+    static final int FL_IPMODIFY = 1 << 1;
+    static final int FL_DIRECT = 1 << 2;
+    static final int FL_CALL_OPS = 1 << 3;
+    static final int FL_MODIFIED = 1 << 4;
+
+    final int ip;
+    final String name;
+    final String module;
+    /** Package (or class for the default package) whose link group the sites join. */
+    final String linkKey;
+    final boolean hasReceiver;
+    /** Sites are reached through {@link LegacySites} (class files older than version 51). */
+    final boolean legacy;
+
+    /** The CALL_OPS literal. Written under Ftrace's lock (release), read by the slow path (acquire). */
+    volatile Object binding = OpsListFunc.NOP;
+
+    // Guarded by Ftrace.LOCK.
+    MutableCallSite[] sites = new MutableCallSite[0];
+    PatchGroup group;
+    int flags;
+
+    DynFtrace(int ip, String name, String module, String linkKey, boolean hasReceiver, boolean legacy) {
+        this.ip = ip;
+        this.name = name;
+        this.module = module;
+        this.linkKey = linkKey;
+        this.hasReceiver = hasReceiver;
+        this.legacy = legacy;
+    }
+
+    public int ip() {
+        return ip;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String module() {
+        return module;
+    }
+
+    /** @return the number of ops tracing this function. */
+    public int count() {
+        Object b = binding;
+        return b instanceof FtraceOps ? 1 : ((OpsListFunc) b).ops.length;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,441 @@
+package org.jftrace.ftrace;
+
+import java.lang.invoke.MethodType;
+import java.lang.invoke.MutableCallSite;
+import java.lang.invoke.SwitchPoint;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import org.jftrace.filter.FilterException;
+import org.jftrace.filter.FilterHash;
+import org.jftrace.filter.FilterParser;
+import org.jftrace.filter.FilterRule;
+
+/**
+ * The ftrace core of one JVM: the registered ops, the function records, and the batched patching of
+ * their sites ({@code kernel/trace/ftrace.c}).
+ *
+ * <p>Every change (register, unregister, a filter write) recomputes, under {@link #LOCK}
+ * ({@code ftrace_lock}), which ops trace each function, and patches the sites whose binding changed
+ * as one batch: one SwitchPoint invalidation per patch group, then a relink of the group's sites.
+ */
+public final class Ftrace {
+
+    /** ftrace_lock: guards the ops list, the hashes of registered ops, records' sites and groups. */
+    static final Object LOCK = new Object();
+
+    private static final FtraceRecords RECORDS = new FtraceRecords();
+
+    /** ftrace_ops_list: the registered ops, copy-on-write. */
+    private static volatile FtraceOps[] opsList = new FtraceOps[0];
+
+    private static final Map<String, PatchGroup> LINK_GROUPS = new HashMap<>();
+    private static final ArrayDeque<Integer> FREE_SLOTS = new ArrayDeque<>();
+    private static int nextSlot;
+
+    private static volatile long batches;
+    private static volatile long lastBatchNanos;
+    private static volatile int lastBatchSites;
+    private static volatile int lastBatchGroups;
+
+    private Ftrace() {
+    }
+
+    public static FtraceRecords records() {
+        return RECORDS;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Functions
+
+    /**
+     * Creates (or finds again, for a retransformed class) the record of a method about to get sites.
+     * Called by the agent while it transforms a class. @return the function's ip.
+     *
+     * @param internalClassName e.g. {@code com/acme/Foo}
+     * @param hasReceiver       whether the entry site passes the receiver first
+     */
+    public static int addFunction(ClassLoader loader, String internalClassName, String methodName, String desc,
+                                  boolean hasReceiver, String module, boolean legacy) {
+        String cls = internalClassName.replace('/', '.');
+        String name = cls + '.' + methodName + desc;
+        int dot = cls.lastIndexOf('.');
+        String linkKey = dot < 0 ? cls : cls.substring(0, dot);
+        boolean[] created = new boolean[1];
+        synchronized (LOCK) {
+            DynFtrace rec = RECORDS.findOrAdd(loader, name, module, linkKey, hasReceiver, legacy, created);
+            if (created[0]) {
+                FtraceOps[] reg = opsList;
+                for (FtraceOps op : reg) {
+                    op.filterHash.onNewFunction(rec.ip, RECORDS);
+                    op.notraceHash.onNewFunction(rec.ip, RECORDS);
+                }
+                Object b = computeBinding(rec, reg);
+                rec.binding = b;
+                updateFlags(rec);
+            }
+            return rec.ip;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Ops
+
+    /**
+     * register_ftrace_function: from now on, the ops' callbacks are called for the functions its
+     * hashes select. @throws IllegalStateException if it is already registered
+     */
+    public static void registerFtraceFunction(FtraceOps op) {
+        synchronized (LOCK) {
+            if (op.state() != FtraceOps.STATE_UNREGISTERED) {
+                throw new IllegalStateException("ops '" + op.name + "' is already registered (EBUSY)");
+            }
+            // Rebuild membership over every function known now: functions appeared while it was away.
+            op.filterHash = rebuild(op.filterHash);
+            op.notraceHash = rebuild(op.notraceHash);
+            op.slot = FREE_SLOTS.isEmpty() ? nextSlot++ : FREE_SLOTS.poll();
+            op.failures = 0;
+            op.firstFailure = null;
+            FtraceOps[] a = Arrays.copyOf(opsList, opsList.length + 1);
+            a[a.length - 1] = op;
+            opsList = a;
+            op.setState(FtraceOps.STATE_ENABLED);
+            update();
+        }
+    }
+
+    /**
+     * unregister_ftrace_function: once this returns, the ops' callbacks are never called again, on any
+     * thread, including threads that were inside the trampoline when it was called. It may take a
+     * few milliseconds: it waits for them.
+     */
+    public static void unregisterFtraceFunction(FtraceOps op) {
+        synchronized (LOCK) {
+            int s = op.state();
+            if (s != FtraceOps.STATE_ENABLED && s != FtraceOps.STATE_FAILED) {
+                throw new IllegalStateException("ops '" + op.name + "' is not registered (EINVAL)");
+            }
+            op.setState(FtraceOps.STATE_REMOVING);
+            FtraceOps[] cur = opsList;
+            FtraceOps[] a = new FtraceOps[cur.length - 1];
+            int j = 0;
+            for (FtraceOps o : cur) {
+                if (o != op) {
+                    a[j++] = o;
+                }
+            }
+            opsList = a;
+            update();
+        }
+        synchronize();
+        synchronized (LOCK) {
+            FREE_SLOTS.add(op.slot);
+            op.slot = -1;
+            op.setState(FtraceOps.STATE_UNREGISTERED);
+        }
+    }
+
+    /**
+     * ftrace_set_filter: sets ({@code reset}) or extends the ops' filter hash with ftrace's syntax.
+     * On any error nothing changes. @throws FilterException naming the bad token
+     */
+    public static void setFilter(FtraceOps op, String text, boolean reset) {
+        List<FilterRule> rules = parseHashRules(text, "set_ftrace_filter");
+        synchronized (LOCK) {
+            op.filterHash = op.filterHash.with(rules, reset, RECORDS);
+            if (op.state() == FtraceOps.STATE_ENABLED) {
+                update();
+            }
+        }
+    }
+
+    /** ftrace_set_notrace: as {@link #setFilter}, for the notrace hash (which wins over the filter). */
+    public static void setNotrace(FtraceOps op, String text, boolean reset) {
+        List<FilterRule> rules = parseHashRules(text, "set_ftrace_notrace");
+        synchronized (LOCK) {
+            op.notraceHash = op.notraceHash.with(rules, reset, RECORDS);
+            if (op.state() == FtraceOps.STATE_ENABLED) {
+                update();
+            }
+        }
+    }
+
+    /** Sets both hashes at once, as one batch: used when a tracer starts with its filters. */
+    public static void setHashes(FtraceOps op, List<FilterRule> filter, List<FilterRule> notrace) {
+        synchronized (LOCK) {
+            op.filterHash = FilterHash.empty().with(filter, true, RECORDS);
+            op.notraceHash = FilterHash.empty().with(notrace, true, RECORDS);
+            if (op.state() == FtraceOps.STATE_ENABLED) {
+                update();
+            }
+        }
+    }
+
+    /** The threads an ops with {@link FtraceOps#FL_PID} traces; null means all threads. */
+    public static void setPidFilter(FtraceOps op, PidFilter pids) {
+        op.pidFilter = pids;
+    }
+
+    private static List<FilterRule> parseHashRules(String text, String file) {
+        List<FilterRule> rules = FilterParser.parse(text, RECORDS);
+        for (FilterRule r : rules) {
+            if (r.kind() == FilterRule.Kind.COMMAND) {
+                throw new FilterException(file + ": '" + r + "' is a command, not a function filter", r.toString());
+            }
+        }
+        return rules;
+    }
+
+    private static FilterHash rebuild(FilterHash h) {
+        return h.isEmpty() ? h : FilterHash.empty().with(h.rules(), true, RECORDS);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Binding (ftrace_rec_count / ftrace_find_unique_ops) and batched patching (ftrace_replace_code)
+
+    static boolean traces(FtraceOps op, int ip) {
+        FilterHash f = op.filterHash;
+        if (!f.isEmpty() && !f.contains(ip)) {
+            return false;
+        }
+        FilterHash nt = op.notraceHash;
+        return nt.isEmpty() || !nt.contains(ip);
+    }
+
+    private static Object computeBinding(DynFtrace rec, FtraceOps[] reg) {
+        FtraceOps first = null;
+        FtraceOps[] many = null;
+        int n = 0;
+        for (FtraceOps op : reg) {
+            if (!traces(op, rec.ip)) {
+                continue;
+            }
+            if (n == 0) {
+                first = op;
+            } else {
+                if (many == null) {
+                    many = new FtraceOps[Math.min(reg.length, OpsListFunc.MAX_OPS_PER_FUNCTION)];
+                    many[0] = first;
+                }
+                if (n >= many.length) {
+                    FtraceLog.warn("more than " + OpsListFunc.MAX_OPS_PER_FUNCTION + " ops trace " + rec.name
+                            + "; ops '" + op.name + "' is not called for it");
+                    continue;
+                }
+                many[n] = op;
+            }
+            n++;
+        }
+        if (n == 0) {
+            return OpsListFunc.NOP;
+        }
+        if (n == 1) {
+            return first;
+        }
+        FtraceOps[] ops = Arrays.copyOf(many, n);
+        Object old = rec.binding;
+        if (old instanceof OpsListFunc && ((OpsListFunc) old).sameOps(ops)) {
+            return old;
+        }
+        return new OpsListFunc(ops);
+    }
+
+    private static void updateFlags(DynFtrace rec) {
+        Object b = rec.binding;
+        FtraceOps[] ops = b instanceof FtraceOps ? new FtraceOps[] {(FtraceOps) b} : ((OpsListFunc) b).ops;
+        int fl = rec.flags & DynFtrace.FL_MODIFIED;
+        for (FtraceOps op : ops) {
+            if (op.hasFlag(FtraceOps.FL_SAVE_REGS)) {
+                fl |= DynFtrace.FL_REGS;
+            }
+            if (op.hasFlag(FtraceOps.FL_IPMODIFY)) {
+                fl |= DynFtrace.FL_IPMODIFY | DynFtrace.FL_MODIFIED;
+            }
+            if (op.hasFlag(FtraceOps.FL_DIRECT)) {
+                fl |= DynFtrace.FL_DIRECT | DynFtrace.FL_MODIFIED;
+            }
+        }
+        if (ops.length == 1) {
+            fl |= DynFtrace.FL_CALL_OPS;
+        }
+        rec.flags = fl;
+    }
+
+    /** Recomputes every record's binding and patches the sites that changed, as one batch. */
+    private static void update() {
+        FtraceOps[] reg = opsList;
+        int n = RECORDS.size();
+        List<DynFtrace> changed = new ArrayList<>();
+        for (int ip = 1; ip <= n; ip++) {
+            DynFtrace rec = RECORDS.get(ip);
+            Object nb = computeBinding(rec, reg);
+            if (nb != rec.binding) {
+                rec.binding = nb; // release: the slow path of a site switched below reads it
+                updateFlags(rec);
+                if (rec.sites.length > 0) {
+                    changed.add(rec);
+                }
+            }
+        }
+        if (!changed.isEmpty()) {
+            patch(changed);
+        }
+    }
+
+    /**
+     * Switches the sites of {@code changed}: invalidate the SwitchPoints of their groups at once (one
+     * deoptimisation pass each, only for the code that depends on them), then relink. The changed
+     * sites form one new group; the other members of an invalidated group form another, so that the
+     * next batch over the same functions deoptimises only them.
+     */
+    private static void patch(List<DynFtrace> changed) {
+        long t0 = System.nanoTime();
+        LinkedHashSet<PatchGroup> groups = new LinkedHashSet<>();
+        for (DynFtrace rec : changed) {
+            if (rec.group != null) {
+                groups.add(rec.group);
+            }
+        }
+        SwitchPoint[] sps = new SwitchPoint[groups.size()];
+        int i = 0;
+        for (PatchGroup g : groups) {
+            sps[i++] = g.sp;
+        }
+        SwitchPoint.invalidateAll(sps);
+        PatchGroup batch = new PatchGroup(null);
+        for (DynFtrace rec : changed) {
+            relink(rec, batch);
+        }
+        int sites = changed.size();
+        for (PatchGroup g : groups) {
+            PatchGroup rest = null;
+            for (DynFtrace m : g.members) {
+                if (m.group == g) {
+                    if (rest == null) {
+                        rest = new PatchGroup(g.linkKey);
+                    }
+                    relink(m, rest);
+                    sites++;
+                }
+            }
+            if (g.linkKey != null && LINK_GROUPS.get(g.linkKey) == g) {
+                if (rest != null) {
+                    LINK_GROUPS.put(g.linkKey, rest);
+                } else {
+                    LINK_GROUPS.remove(g.linkKey);
+                }
+            }
+        }
+        batches++;
+        lastBatchSites = sites;
+        lastBatchGroups = sps.length;
+        lastBatchNanos = System.nanoTime() - t0;
+    }
+
+    private static void relink(DynFtrace rec, PatchGroup group) {
+        rec.group = group;
+        group.members.add(rec);
+        for (MutableCallSite site : rec.sites) {
+            site.setTarget(Trampoline.guardedTarget(rec, group, site.type()));
+        }
+    }
+
+    /** Creates and binds the entry site of function {@code ip}: called by the site's bootstrap. */
+    static MutableCallSite linkEntry(int ip, MethodType type) {
+        DynFtrace rec = RECORDS.get(ip);
+        if (rec == null) {
+            throw new IllegalStateException("no function " + ip);
+        }
+        MutableCallSite site = new MutableCallSite(type);
+        synchronized (LOCK) {
+            PatchGroup g = rec.group;
+            if (g == null) {
+                g = LINK_GROUPS.get(rec.linkKey);
+                if (g == null || g.isInvalidated()) {
+                    g = new PatchGroup(rec.linkKey);
+                    LINK_GROUPS.put(rec.linkKey, g);
+                }
+                rec.group = g;
+                g.members.add(rec);
+            }
+            // No compiled code depends on a new site yet, so this setTarget is cheap.
+            site.setTarget(Trampoline.guardedTarget(rec, g, type));
+            MutableCallSite[] s = Arrays.copyOf(rec.sites, rec.sites.length + 1);
+            s[s.length - 1] = site;
+            rec.sites = s;
+        }
+        return site;
+    }
+
+    /**
+     * synchronize_rcu_tasks: returns once every thread has either seen the changes made before the
+     * call or left the trampoline it was in. The trampoline marks itself inside with plain-cost
+     * stores and no fence; a global safepoint (here, a thread dump) serialises every thread, after
+     * which each is either visibly inside (and we wait for it) or will see the new state.
+     */
+    static void synchronize() {
+        Thread.getAllStackTraces();
+        ThreadCtx.awaitTrampolineExits();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Views
+
+    /** The text of enabled_functions, in ftrace's format. */
+    public static String enabledFunctions() {
+        StringBuilder sb = new StringBuilder();
+        synchronized (LOCK) {
+            int n = RECORDS.size();
+            for (int ip = 1; ip <= n; ip++) {
+                DynFtrace rec = RECORDS.get(ip);
+                int count = rec.count();
+                if (count == 0) {
+                    continue;
+                }
+                int fl = rec.flags;
+                sb.append(rec.name).append(" (").append(count).append(')')
+                        .append((fl & DynFtrace.FL_REGS) != 0 ? " R" : "  ")
+                        .append((fl & DynFtrace.FL_IPMODIFY) != 0 ? " I" : "  ")
+                        .append((fl & DynFtrace.FL_DIRECT) != 0 ? " D" : "  ")
+                        .append((fl & DynFtrace.FL_CALL_OPS) != 0 ? " O" : "  ")
+                        .append((fl & DynFtrace.FL_MODIFIED) != 0 ? " M " : "   ");
+                Object b = rec.binding;
+                if (b instanceof FtraceOps) {
+                    sb.append("\tops: ").append(((FtraceOps) b).name);
+                } else {
+                    sb.append("\tops: ftrace_ops_list_func {");
+                    FtraceOps[] ops = ((OpsListFunc) b).ops;
+                    for (int i = 0; i < ops.length; i++) {
+                        sb.append(i == 0 ? "" : ", ").append(ops[i].name);
+                    }
+                    sb.append('}');
+                }
+                sb.append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    /** @return the registered ops, in registration order. */
+    public static List<FtraceOps> registeredOps() {
+        return List.of(opsList);
+    }
+
+    /** Statistics of the last patch batch, for tests, benchmarks and the control files. */
+    public static String patchStats() {
+        return "batches=" + batches + " last_sites=" + lastBatchSites + " last_groups=" + lastBatchGroups
+                + " last_ns=" + lastBatchNanos;
+    }
+
+    public static long lastBatchNanos() {
+        return lastBatchNanos;
+    }
+
+    public static int lastBatchGroups() {
+        return lastBatchGroups;
+    }
+}

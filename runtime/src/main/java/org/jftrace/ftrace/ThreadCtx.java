@@ -1,0 +1,303 @@
+package org.jftrace.ftrace;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A thread's tracing state: its shadow stack of traced calls, its recursion guard, and the counter
+ * that lets {@link Ftrace#unregisterFtraceFunction} wait for it to leave the trampoline (the JVM's
+ * {@code synchronize_rcu_tasks}).
+ *
+ * <p>Only its own thread writes it, except {@link #seq}, which others read.
+ */
+final class ThreadCtx {
+
+    /** Calls nested deeper than this are not traced (and counted): bounds a runaway recursion's stack. */
+    static final int MAX_DEPTH = 8192;
+
+    private static final ThreadLocal<ThreadCtx> CURRENT = ThreadLocal.withInitial(ThreadCtx::create);
+
+    private static final VarHandle SEQ;
+
+    static {
+        try {
+            SEQ = MethodHandles.lookup().findVarHandle(ThreadCtx.class, "seq", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    // Every context, weakly held, for the grace period. A dead thread's context is collected with it.
+    private static final Set<CtxRef> ALL = ConcurrentHashMap.newKeySet();
+    private static final ReferenceQueue<ThreadCtx> DEAD = new ReferenceQueue<>();
+
+    final Thread thread;
+    private Frame[] frames = new Frame[16];
+    int depth;
+    /** > 0 while one of our callbacks runs on this thread: the recursion guard of FL_RECURSION. */
+    int callbackDepth;
+    /** Nesting of trampoline activations on this thread (a callback may call traced code). */
+    private int insideDepth;
+    /** Odd while this thread is inside the trampoline; written only by it (opaque, then release). */
+    @SuppressWarnings("unused") // accessed through SEQ
+    private volatile long seq;
+
+    /** Per-ops-slot cache of the pid filter last seen and whether this thread matched it. */
+    private Object[] pidSeen = new Object[8];
+    private boolean[] pidOk = new boolean[8];
+
+    long droppedDepth;
+    long cutExits;
+
+    private ThreadCtx(Thread thread) {
+        this.thread = thread;
+    }
+
+    private static ThreadCtx create() {
+        ThreadCtx ctx = new ThreadCtx(Thread.currentThread());
+        expunge();
+        ALL.add(new CtxRef(ctx, DEAD));
+        return ctx;
+    }
+
+    private static void expunge() {
+        for (Object r; (r = DEAD.poll()) != null; ) {
+            ALL.remove(r);
+        }
+    }
+
+    static ThreadCtx current() {
+        return CURRENT.get();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // The grace period
+
+    private void insideEnter() {
+        if (insideDepth++ == 0) {
+            // Plain-cost store (x86: a mov). Made visible to the unregistering thread by the global
+            // safepoint it forces, not by a fence here: see Ftrace#synchronize.
+            SEQ.setOpaque(this, (long) SEQ.getOpaque(this) + 1);
+        }
+    }
+
+    private void insideLeave() {
+        if (--insideDepth == 0) {
+            SEQ.setRelease(this, (long) SEQ.getOpaque(this) + 1);
+        }
+    }
+
+    /**
+     * Waits until every thread that is inside the trampoline now has left it once. The caller must
+     * first have made its change visible to all threads (see {@link Ftrace#synchronize}).
+     */
+    static void awaitTrampolineExits() {
+        expunge();
+        List<ThreadCtx> inside = new ArrayList<>();
+        List<Long> seqs = new ArrayList<>();
+        Thread self = Thread.currentThread();
+        for (CtxRef r : ALL) {
+            ThreadCtx c = r.get();
+            if (c != null && c.thread != self) { // a callback may unregister its own ops
+                long s = (long) SEQ.getVolatile(c);
+                if ((s & 1) != 0) {
+                    inside.add(c);
+                    seqs.add(s);
+                }
+            }
+        }
+        for (int i = 0; i < inside.size(); i++) {
+            ThreadCtx c = inside.get(i);
+            long s = seqs.get(i);
+            for (int spins = 0; (long) SEQ.getVolatile(c) == s && c.thread.isAlive(); spins++) {
+                if (spins < 100) {
+                    Thread.onSpinWait();
+                } else {
+                    try {
+                        Thread.sleep(1);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Entry and exit
+
+    private Frame frame(int d) {
+        Frame[] fs = frames;
+        if (d >= fs.length) {
+            fs = frames = Arrays.copyOf(fs, Math.min(MAX_DEPTH, fs.length * 2)); // once per new max depth
+        }
+        Frame f = fs[d];
+        if (f == null) {
+            f = fs[d] = new Frame(this, d + 1);
+        }
+        return f;
+    }
+
+    private boolean admits(FtraceOps op) {
+        if (!op.isLive()) {
+            return false;
+        }
+        int f = op.flags;
+        if ((f & FtraceOps.FL_RECURSION) != 0 && callbackDepth > 0) {
+            return false;
+        }
+        return (f & FtraceOps.FL_PID) == 0 || pidAllows(op);
+    }
+
+    private boolean pidAllows(FtraceOps op) {
+        PidFilter pf = op.pidFilter;
+        if (pf == null) {
+            return true; // like an empty set_ftrace_pid: no pid filtering
+        }
+        int slot = op.slot;
+        if (slot < 0) {
+            return false;
+        }
+        if (slot >= pidSeen.length) {
+            pidSeen = Arrays.copyOf(pidSeen, slot + 8);
+            pidOk = Arrays.copyOf(pidOk, slot + 8);
+        }
+        if (pidSeen[slot] != pf) {
+            pidOk[slot] = pf.matches(thread);
+            pidSeen[slot] = pf;
+        }
+        return pidOk[slot];
+    }
+
+    /**
+     * A function's entry: calls the entry callbacks of {@code binding} that admit this call and pushes
+     * a frame. @return the frame (the token the exit sites get back), or null when nothing was called.
+     */
+    Frame enter(Object binding, int ip, Object receiver, Object[] args) {
+        insideEnter();
+        try {
+            int d = depth;
+            if (d >= MAX_DEPTH) {
+                droppedDepth++;
+                return null;
+            }
+            long mask;
+            if (binding instanceof FtraceOps) {
+                mask = admits((FtraceOps) binding) ? 1L : 0L;
+            } else {
+                FtraceOps[] ops = ((OpsListFunc) binding).ops;
+                mask = 0;
+                for (int i = 0; i < ops.length; i++) {
+                    if (admits(ops[i])) {
+                        mask |= 1L << i;
+                    }
+                }
+            }
+            if (mask == 0) {
+                return null;
+            }
+            Frame f = frame(d);
+            f.activate(ip, binding, mask, receiver, args);
+            depth = d + 1;
+            long parent = d > 0 ? frames[d - 1].ip : 0L;
+            callbackDepth++;
+            try {
+                if (binding instanceof FtraceOps) {
+                    callFunc((FtraceOps) binding, ip, parent, f);
+                } else {
+                    FtraceOps[] ops = ((OpsListFunc) binding).ops;
+                    for (int i = 0; i < ops.length; i++) {
+                        if ((mask & (1L << i)) != 0) {
+                            callFunc(ops[i], ip, parent, f);
+                        }
+                    }
+                }
+            } finally {
+                callbackDepth--;
+            }
+            return f;
+        } finally {
+            insideLeave();
+        }
+    }
+
+    private static void callFunc(FtraceOps op, int ip, long parent, Frame f) {
+        FtraceFunc fn = op.func;
+        if (fn != null) {
+            try {
+                fn.func(ip, parent, op, f);
+            } catch (Throwable t) {
+                op.failed(t);
+            }
+        }
+    }
+
+    private static void callRetfunc(FtraceOps op, int ip, long parent, Frame f) {
+        FtraceRetFunc fn = op.retfunc;
+        if (fn != null && op.isLive()) {
+            try {
+                fn.retfunc(ip, parent, op, f);
+            } catch (Throwable t) {
+                op.failed(t);
+            }
+        }
+    }
+
+    /** A function's exit, normal or exceptional, for the frame its entry returned. */
+    void exit(Frame f, int ip, long retBits, Object retObj, Throwable thrown) {
+        if (!f.active || f.ip != ip) {
+            return; // already exited (an exception escaped our own exit code): never exit twice
+        }
+        insideEnter();
+        int d = f.depth;
+        try {
+            // Frames above f lost their exits (only possible if a VM error cut through an exit site).
+            while (depth > d) {
+                frames[depth - 1].deactivate();
+                depth--;
+                cutExits++;
+            }
+            f.retBits = retBits;
+            f.retObj = retObj;
+            f.thrown = thrown;
+            long parent = d >= 2 ? frames[d - 2].ip : 0L;
+            Object binding = f.binding;
+            callbackDepth++;
+            try {
+                if (binding instanceof FtraceOps) {
+                    callRetfunc((FtraceOps) binding, ip, parent, f);
+                } else {
+                    FtraceOps[] ops = ((OpsListFunc) binding).ops;
+                    long mask = f.calledMask;
+                    for (int i = 0; i < ops.length; i++) {
+                        if ((mask & (1L << i)) != 0) {
+                            callRetfunc(ops[i], ip, parent, f);
+                        }
+                    }
+                }
+            } finally {
+                callbackDepth--;
+            }
+        } finally {
+            f.deactivate();
+            if (depth >= d) {
+                depth = d - 1;
+            }
+            insideLeave();
+        }
+    }
+
+    private static final class CtxRef extends WeakReference<ThreadCtx> {
+        CtxRef(ThreadCtx ctx, ReferenceQueue<ThreadCtx> q) {
+            super(ctx, q);
+        }
+    }
+}

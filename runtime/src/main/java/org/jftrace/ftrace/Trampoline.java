@@ -1,0 +1,256 @@
+package org.jftrace.ftrace;
+
+import java.lang.invoke.CallSite;
+import java.lang.invoke.ConstantCallSite;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.invoke.MutableCallSite;
+import java.util.Arrays;
+
+/**
+ * The JVM's {@code ftrace_caller}: the bootstrap methods the agent's sites link to, and the targets
+ * a site can be bound to.
+ *
+ * <p>Each traced method begins with {@code invokedynamic jftrace_entry(receiver?, args...)Object}
+ * whose call site is a {@link MutableCallSite} bound, through its {@link PatchGroup}'s guard, to one
+ * of:
+ * <ul>
+ *   <li>nothing traces the function: {@code MethodHandles.empty}, which returns the constant null
+ *       token; C2 folds the site and the exits' null checks away;</li>
+ *   <li>one ops (CALL_OPS): {@link #callOps} bound to that ops, so the call goes straight to its
+ *       callback with no list walk;</li>
+ *   <li>two or more: {@link #listFunc} bound to the function's {@link OpsListFunc}.</li>
+ * </ul>
+ * Arguments reach the trampoline only when some ops asked for them (FL_SAVE_REGS); otherwise the
+ * bound target drops them and nothing is boxed.
+ *
+ * <p>Every return and the catch-all handler call {@code jftrace_exit(ret, token)} /
+ * {@code jftrace_throw(throwable, token)}, constant sites that hand the token (a {@link Frame}) back.
+ */
+public final class Trampoline {
+
+    private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
+    private static final Object[] NO_ARGS = new Object[0];
+
+    private static final MethodHandle CALL_OPS;
+    private static final MethodHandle CALL_OPS_REGS;
+    private static final MethodHandle LIST_FUNC;
+    private static final MethodHandle LIST_FUNC_REGS;
+    private static final MethodHandle SLOW;
+    private static final MethodHandle EXIT_V;
+    private static final MethodHandle EXIT_J;
+    private static final MethodHandle EXIT_F;
+    private static final MethodHandle EXIT_D;
+    private static final MethodHandle EXIT_L;
+    private static final MethodHandle EXIT_T;
+
+    static {
+        try {
+            MethodType obj = MethodType.methodType(Object.class);
+            CALL_OPS = LOOKUP.findStatic(Trampoline.class, "callOps",
+                    obj.appendParameterTypes(FtraceOps.class, int.class));
+            CALL_OPS_REGS = LOOKUP.findStatic(Trampoline.class, "callOpsRegs",
+                    obj.appendParameterTypes(FtraceOps.class, int.class, boolean.class, Object[].class));
+            LIST_FUNC = LOOKUP.findStatic(Trampoline.class, "listFunc",
+                    obj.appendParameterTypes(OpsListFunc.class, int.class));
+            LIST_FUNC_REGS = LOOKUP.findStatic(Trampoline.class, "listFuncRegs",
+                    obj.appendParameterTypes(OpsListFunc.class, int.class, boolean.class, Object[].class));
+            SLOW = LOOKUP.findStatic(Trampoline.class, "slow",
+                    obj.appendParameterTypes(DynFtrace.class, Object[].class));
+            EXIT_V = LOOKUP.findStatic(Trampoline.class, "exitV",
+                    MethodType.methodType(void.class, Object.class, int.class));
+            EXIT_J = LOOKUP.findStatic(Trampoline.class, "exitJ",
+                    MethodType.methodType(void.class, long.class, Object.class, int.class));
+            EXIT_F = LOOKUP.findStatic(Trampoline.class, "exitF",
+                    MethodType.methodType(void.class, float.class, Object.class, int.class));
+            EXIT_D = LOOKUP.findStatic(Trampoline.class, "exitD",
+                    MethodType.methodType(void.class, double.class, Object.class, int.class));
+            EXIT_L = LOOKUP.findStatic(Trampoline.class, "exitL",
+                    MethodType.methodType(void.class, Object.class, Object.class, int.class));
+            EXIT_T = LOOKUP.findStatic(Trampoline.class, "exitT",
+                    MethodType.methodType(void.class, Throwable.class, Object.class, int.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private Trampoline() {
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Bootstrap methods. They must never throw: a failed link becomes a site that does nothing.
+
+    /** Bootstrap of a method's entry site. */
+    public static CallSite entry(MethodHandles.Lookup caller, String name, MethodType type, int ip) {
+        try {
+            return Ftrace.linkEntry(ip, type);
+        } catch (Throwable t) {
+            FtraceLog.warn("cannot link the entry site of function " + ip + " in " + caller.lookupClass().getName()
+                    + ": " + t);
+            return new ConstantCallSite(MethodHandles.empty(type));
+        }
+    }
+
+    /** Bootstrap of a method's exit sites ({@code jftrace_exit}) and its throw site ({@code jftrace_throw}). */
+    public static CallSite exit(MethodHandles.Lookup caller, String name, MethodType type, int ip) {
+        try {
+            return new ConstantCallSite(exitTarget(type, ip));
+        } catch (Throwable t) {
+            FtraceLog.warn("cannot link an exit site of function " + ip + " in " + caller.lookupClass().getName()
+                    + ": " + t);
+            return new ConstantCallSite(MethodHandles.empty(type));
+        }
+    }
+
+    static MethodHandle exitTarget(MethodType type, int ip) {
+        if (type.parameterCount() == 1) {
+            return MethodHandles.insertArguments(EXIT_V, 1, ip).asType(type);
+        }
+        Class<?> r = type.parameterType(0);
+        MethodHandle h;
+        if (r == float.class) {
+            h = EXIT_F;
+        } else if (r == double.class) {
+            h = EXIT_D;
+        } else if (r.isPrimitive()) {
+            h = EXIT_J;
+        } else if (Throwable.class.isAssignableFrom(r)) {
+            h = EXIT_T;
+        } else {
+            h = EXIT_L;
+        }
+        return MethodHandles.explicitCastArguments(MethodHandles.insertArguments(h, 2, ip), type);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Targets
+
+    /** The target of an entry site for {@code binding}, not yet guarded. */
+    static MethodHandle boundTarget(DynFtrace rec, Object binding, MethodType type) {
+        if (binding == OpsListFunc.NOP) {
+            return MethodHandles.empty(type);
+        }
+        if (binding instanceof FtraceOps) {
+            FtraceOps op = (FtraceOps) binding;
+            if (op.hasFlag(FtraceOps.FL_SAVE_REGS)) {
+                return collect(MethodHandles.insertArguments(CALL_OPS_REGS, 0, op, rec.ip, rec.hasReceiver), type);
+            }
+            return MethodHandles.dropArguments(MethodHandles.insertArguments(CALL_OPS, 0, op, rec.ip), 0,
+                    type.parameterList());
+        }
+        OpsListFunc list = (OpsListFunc) binding;
+        if (list.saveRegs) {
+            return collect(MethodHandles.insertArguments(LIST_FUNC_REGS, 0, list, rec.ip, rec.hasReceiver), type);
+        }
+        return MethodHandles.dropArguments(MethodHandles.insertArguments(LIST_FUNC, 0, list, rec.ip), 0,
+                type.parameterList());
+    }
+
+    /** The full target of an entry site: the group's guard over the bound target and the slow path. */
+    static MethodHandle guardedTarget(DynFtrace rec, PatchGroup group, MethodType type) {
+        MethodHandle slow = collect(MethodHandles.insertArguments(SLOW, 0, rec), type);
+        return group.sp.guardWithTest(boundTarget(rec, rec.binding, type), slow);
+    }
+
+    /** Adapts {@code h(Object[])Object} to the site's type, boxing the arguments into the array. */
+    private static MethodHandle collect(MethodHandle h, MethodType type) {
+        int n = type.parameterCount();
+        if (n == 0) {
+            return MethodHandles.insertArguments(h, 0, (Object) NO_ARGS).asType(type);
+        }
+        return h.asCollector(Object[].class, n).asType(type);
+    }
+
+    // The trampolines themselves. Everything they call is written not to throw; they catch nothing
+    // here so that C2 sees the smallest possible code on the hot path.
+
+    static Object callOps(FtraceOps op, int ip) {
+        return ThreadCtx.current().enter(op, ip, null, null);
+    }
+
+    static Object callOpsRegs(FtraceOps op, int ip, boolean hasReceiver, Object[] all) {
+        return enterRegs(op, ip, hasReceiver, all);
+    }
+
+    static Object listFunc(OpsListFunc list, int ip) {
+        return ThreadCtx.current().enter(list, ip, null, null);
+    }
+
+    static Object listFuncRegs(OpsListFunc list, int ip, boolean hasReceiver, Object[] all) {
+        return enterRegs(list, ip, hasReceiver, all);
+    }
+
+    private static Object enterRegs(Object binding, int ip, boolean hasReceiver, Object[] all) {
+        Object receiver = null;
+        Object[] args = all;
+        if (hasReceiver) {
+            receiver = all[0];
+            args = Arrays.copyOfRange(all, 1, all.length);
+        }
+        return ThreadCtx.current().enter(binding, ip, receiver, args);
+    }
+
+    /**
+     * The slow path: runs between a batch's SwitchPoint invalidation and the relink of the site, and for
+     * class files too old for invokedynamic. Reads the record's ops like arm64's ftrace_caller reads the
+     * per-site literal.
+     */
+    static Object slow(DynFtrace rec, Object[] all) {
+        Object b = rec.binding;
+        if (b == OpsListFunc.NOP) {
+            return null;
+        }
+        boolean regs = b instanceof FtraceOps
+                ? ((FtraceOps) b).hasFlag(FtraceOps.FL_SAVE_REGS)
+                : ((OpsListFunc) b).saveRegs;
+        if (regs) {
+            return enterRegs(b, rec.ip, rec.hasReceiver, all);
+        }
+        return ThreadCtx.current().enter(b, rec.ip, null, null);
+    }
+
+    // Exits: (return value, token, ip). A null token means the entry called nothing.
+
+    public static void exitV(Object token, int ip) {
+        if (token != null) {
+            Frame f = (Frame) token;
+            f.ctx.exit(f, ip, 0L, null, null);
+        }
+    }
+
+    public static void exitJ(long ret, Object token, int ip) {
+        if (token != null) {
+            Frame f = (Frame) token;
+            f.ctx.exit(f, ip, ret, null, null);
+        }
+    }
+
+    public static void exitF(float ret, Object token, int ip) {
+        if (token != null) {
+            Frame f = (Frame) token;
+            f.ctx.exit(f, ip, Float.floatToRawIntBits(ret), null, null);
+        }
+    }
+
+    public static void exitD(double ret, Object token, int ip) {
+        if (token != null) {
+            Frame f = (Frame) token;
+            f.ctx.exit(f, ip, Double.doubleToRawLongBits(ret), null, null);
+        }
+    }
+
+    public static void exitL(Object ret, Object token, int ip) {
+        if (token != null) {
+            Frame f = (Frame) token;
+            f.ctx.exit(f, ip, 0L, ret, null);
+        }
+    }
+
+    public static void exitT(Throwable thrown, Object token, int ip) {
+        if (token != null) {
+            Frame f = (Frame) token;
+            f.ctx.exit(f, ip, 0L, null, thrown);
+        }
+    }
+}
