@@ -1,0 +1,3 @@
+module itest.mod {
+    exports itest.mod;
+}
