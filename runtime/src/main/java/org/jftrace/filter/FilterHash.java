@@ -93,7 +93,6 @@ public final class FilterHash {
             long[] old = this.words;
             int upTo = Math.min(known, size);
             System.arraycopy(old, 0, w, 0, Math.min(old.length, wordsFor(upTo)));
-            clearAbove(w, upTo);
             if (allNegated(add)) {
                 for (int i = nextSetBit(w, 1); i > 0 && i <= upTo; i = nextSetBit(w, i + 1)) {
                     if (anyMatches(add, i, table)) {
@@ -270,14 +269,6 @@ public final class FilterHash {
 
     private static int wordsFor(int maxIndex) {
         return (maxIndex >>> 6) + 1;
-    }
-
-    private static void clearAbove(long[] w, int maxIndex) {
-        int wi = maxIndex >>> 6;
-        if (wi < w.length) {
-            w[wi] &= -1L >>> (63 - (maxIndex & 63));
-            Arrays.fill(w, wi + 1, w.length, 0L);
-        }
     }
 
     private static int bitCount(long[] w) {
