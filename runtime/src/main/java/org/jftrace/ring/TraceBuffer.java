@@ -200,8 +200,9 @@ public final class TraceBuffer extends TraceBufferPad3 {
     }
 
     private static int historySize(final boolean pooled, final int slots) {
-        // one segment per lease; a lease that writes few records still needs a segment
-        return pooled ? Math.max(16, Integer.highestOneBit(slots / 8)) : 1;
+        // one segment per lease: identities survive for the newest slots/4 owners, i.e. as long as the
+        // virtual threads sharing the buffer write 4 records each on average (a platform buffer has one)
+        return pooled ? Math.max(16, Integer.highestOneBit(Math.max(1, slots / 4))) : 1;
     }
 
     // ------------------------------------------------------------------------------------------------
