@@ -29,17 +29,18 @@ package org.jftrace.ring;
  *  FUNCTION      function   -       -                parent ip             -
  *  GRAPH_ENTRY   function   depth   -                -                     -
  *  GRAPH_RETURN  function   depth   FLAG_EXCEPTION   calltime              return value bits
- *  MARKER        -          -       -                side-table sequence   -
- *  STACK         function   frames  -                side-table sequence   -
+ *  MARKER        -          -       -                -                     -
+ *  STACK         function   frames  -                -                     -
  * </pre>
  *
- * <p>MARKER text and STACK frames do not fit in 32 bytes, so they go to the buffer's side table (an
- * {@code Object[]} ring with as many slots as the record ring, written by the same single writer) and
- * the record carries the sequence number of the side-table slot. Because the side table has as many
- * slots as the ring and advances at most one slot per record, a side entry is never overwritten while
- * its record is still readable; readers copy the side reference together with the record and validate
- * both with the same head check (see {@link TraceBuffer}). This keeps every record one slot, so the
- * reader never has to reassemble records spanning slots.
+ * <p>MARKER text and STACK frames do not fit in 32 bytes. They go to the buffer's side table: an
+ * {@code Object[]} parallel to the record slots, written by the same single writer, where slot i holds
+ * the object of the record in record slot i. A side entry is therefore overwritten exactly when its
+ * record is; readers copy the side reference together with the record words and validate both with
+ * the same head check (see {@link TraceBuffer}). Every record stays one slot, so readers never
+ * reassemble records spanning slots and markers cost no more ring space than a function record. The
+ * price: a side slot keeps its object reachable until a later MARKER/STACK record reuses the slot
+ * (bounded by the number of slots).
  *
  * <p>Type 0 ({@link #TYPE_NONE}) is never written; a zeroed slot therefore never decodes as a record.
  */
