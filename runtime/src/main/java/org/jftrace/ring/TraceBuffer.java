@@ -1,0 +1,533 @@
+package org.jftrace.ring;
+
+import static org.jftrace.ring.RecordDescriptor.FLAG_EXCEPTION;
+import static org.jftrace.ring.RecordDescriptor.RECORD_WORDS;
+import static org.jftrace.ring.RecordDescriptor.RECORD_WORDS_SHIFT;
+import static org.jftrace.ring.RecordDescriptor.TYPE_FUNCTION;
+import static org.jftrace.ring.RecordDescriptor.TYPE_GRAPH_ENTRY;
+import static org.jftrace.ring.RecordDescriptor.TYPE_GRAPH_RETURN;
+import static org.jftrace.ring.RecordDescriptor.TYPE_MARKER;
+import static org.jftrace.ring.RecordDescriptor.TYPE_STACK;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/** Fields read on every write but written rarely, and identity. */
+abstract class TraceBufferColdFields {
+    /** The buffer's number in its instance, the counterpart of a CPU number. */
+    final int id;
+    /** The instance (ftrace instance) that owns this buffer and its settings. */
+    final TraceBuffers instance;
+    /** Lent to virtual threads one after another, instead of belonging to one platform thread. */
+    final boolean pooled;
+    /** The drop-everything sentinel shared by threads that could not get a buffer. */
+    final boolean dropOnly;
+    /** Who wrote which records. */
+    final OwnerHistory owners;
+    /** The current owner thread, or null while a pooled buffer is free; guarded by the instance. */
+    volatile Thread ownerThread;
+    /** The current owner's identity. */
+    volatile ThreadIdentity identity;
+
+    TraceBufferColdFields(final int id, final TraceBuffers instance, final boolean pooled, final boolean dropOnly,
+                          final OwnerHistory owners) {
+        this.id = id;
+        this.instance = instance;
+        this.pooled = pooled;
+        this.dropOnly = dropOnly;
+        this.owners = owners;
+    }
+}
+
+/** 128 bytes: keeps the producer fields off the cold fields' cache lines (and their neighbours'). */
+abstract class TraceBufferPad1 extends TraceBufferColdFields {
+    long p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15, p16;
+
+    TraceBufferPad1(final int id, final TraceBuffers instance, final boolean pooled, final boolean dropOnly,
+                    final OwnerHistory owners) {
+        super(id, instance, pooled, dropOnly, owners);
+    }
+}
+
+/** Written by the owner (the single writer); read by readers through acquire loads. */
+abstract class TraceBufferProducerFields extends TraceBufferPad1 {
+    /** Owner's copy of ring.data. */
+    long[] data;
+    /** Owner's copy of ring.side. */
+    Object[] side;
+    /** Owner's copy of ring.mask. */
+    int mask;
+    /** Position of the next record; published with release after each record. */
+    long head;
+    /**
+     * The owner writes without further checks while head &lt; limit. Written by the owner (slow path)
+     * and set to Long.MIN_VALUE by readers to kick the owner into its slow path; all stores volatile.
+     */
+    long limit;
+    /** Records dropped because the buffer was full (overwrite off); owner-written, release. */
+    long lost;
+    /** The storage readers use; the owner replaces it (release) when it applies a resize. */
+    Ring ring;
+    /** A reader asked the owner to look at pendingRing / the overwrite setting; volatile. */
+    boolean kicked;
+    /** A new ring the owner installs at its next write (resize at reset); getAndSet. */
+    Ring pendingRing;
+
+    TraceBufferProducerFields(final int id, final TraceBuffers instance, final boolean pooled,
+                              final boolean dropOnly, final OwnerHistory owners) {
+        super(id, instance, pooled, dropOnly, owners);
+    }
+}
+
+/** 128 bytes between the owner's and the consumer's fields. */
+abstract class TraceBufferPad2 extends TraceBufferProducerFields {
+    long p21, p22, p23, p24, p25, p26, p27, p28, p29, p30, p31, p32, p33, p34, p35, p36;
+
+    TraceBufferPad2(final int id, final TraceBuffers instance, final boolean pooled, final boolean dropOnly,
+                    final OwnerHistory owners) {
+        super(id, instance, pooled, dropOnly, owners);
+    }
+}
+
+/** Written by the consuming reader (under the instance's consume lock). */
+abstract class TraceBufferConsumerFields extends TraceBufferPad2 {
+    /** Position of the next record to consume; release, read by the owner with acquire when not overwriting. */
+    long tail;
+    /** Records the consumer found overwritten and skipped. */
+    volatile long overrunSkipped;
+    /** head at the last reset. */
+    volatile long writtenBase;
+    /** lost at the last reset. */
+    volatile long lostBase;
+
+    TraceBufferConsumerFields(final int id, final TraceBuffers instance, final boolean pooled,
+                              final boolean dropOnly, final OwnerHistory owners) {
+        super(id, instance, pooled, dropOnly, owners);
+    }
+}
+
+/** 128 bytes after the consumer's fields. */
+abstract class TraceBufferPad3 extends TraceBufferConsumerFields {
+    long p41, p42, p43, p44, p45, p46, p47, p48, p49, p50, p51, p52, p53, p54, p55, p56;
+
+    TraceBufferPad3(final int id, final TraceBuffers instance, final boolean pooled, final boolean dropOnly,
+                    final OwnerHistory owners) {
+        super(id, instance, pooled, dropOnly, owners);
+    }
+}
+
+/**
+ * One thread's trace buffer: the JVM's per-CPU {@code ring_buffer_per_cpu}. A ring of 32-byte records
+ * ({@link RecordDescriptor}) in a {@code long[]}, written by exactly one thread, its owner, without
+ * locks, allocation or exceptions; read by any number of snapshot readers and one consumer at a time.
+ *
+ * <h2>Positions</h2>
+ * Every record has a position: 0, 1, 2, ... in write order, never reused (a reset does not rewind).
+ * The record at position p lives in slot {@code p & mask}. {@code head} is the position of the next
+ * record; {@code tail} the next record to consume. At most {@code capacity = slots - 1} records are
+ * readable: the slot of position {@code head} is the owner's, possibly half-written over the record at
+ * {@code head - slots}.
+ *
+ * <h2>Write protocol (owner)</h2>
+ * <ol>
+ *   <li>if {@code head >= limit} (opaque load) take the slow path: it honours kicks, and with overwrite
+ *       off it checks the consumer's tail (acquire) and drops the record, counting it lost, when full;</li>
+ *   <li>plain stores of the side reference (MARKER/STACK) and the four words into the slot;</li>
+ *   <li>{@code head = p + 1} with a release store: the record happens-before any reader that sees it;</li>
+ *   <li>a store-store fence, so that the next record's stores cannot become visible before this head
+ *       (a reader seeing any word of the record at position q therefore also sees {@code head >= q}).</li>
+ * </ol>
+ * On x86 steps 3 and 4 compile to a plain store; the whole write is a bounds check, four stores and an
+ * increment.
+ *
+ * <h2>Read protocol (snapshot and consumer): detect overwrites, never block the writer</h2>
+ * <ol>
+ *   <li>{@code r = ring} (acquire), {@code h1 = head} (acquire);</li>
+ *   <li>copy the records of positions {@code [max(from, r.base, h1 - capacity), h1)}, with their side
+ *       references;</li>
+ *   <li>acquire fence (the copies complete before the next loads), {@code h2 = head}, {@code r2 = ring};</li>
+ *   <li>if {@code r2 != r} the owner applied a resize: start again. Otherwise the copies of positions
+ *       below {@code h2 - capacity} may have been torn by the owner while copying and are discarded;
+ *       the rest are exact (by step 4 of the write protocol a torn slot at position p implies
+ *       {@code h2 >= p + slots}).</li>
+ * </ol>
+ * With overwrite off the owner never writes at or past {@code tail + capacity}, so a consumer's copies
+ * are always whole and nothing is lost or read twice; the consumer publishes {@code tail} with a
+ * release store after copying, and the owner's acquire load of tail orders its reuse of those slots
+ * after the copies.
+ *
+ * <h2>Counters</h2>
+ * entries-written = records written since the last reset (including those since overwritten or
+ * consumed); entries-in-buffer = records readable now; overrun = records overwritten before being
+ * consumed (overwrite mode); lost = records dropped because the buffer was full (overwrite off).
+ */
+public final class TraceBuffer extends TraceBufferPad3 {
+
+    private static final VarHandle HEAD;
+    private static final VarHandle LIMIT;
+    private static final VarHandle LOST;
+    private static final VarHandle RING;
+    private static final VarHandle KICKED;
+    private static final VarHandle PENDING_RING;
+    private static final VarHandle TAIL;
+
+    static {
+        try {
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            HEAD = lookup.findVarHandle(TraceBufferProducerFields.class, "head", long.class);
+            LIMIT = lookup.findVarHandle(TraceBufferProducerFields.class, "limit", long.class);
+            LOST = lookup.findVarHandle(TraceBufferProducerFields.class, "lost", long.class);
+            RING = lookup.findVarHandle(TraceBufferProducerFields.class, "ring", Ring.class);
+            KICKED = lookup.findVarHandle(TraceBufferProducerFields.class, "kicked", boolean.class);
+            PENDING_RING = lookup.findVarHandle(TraceBufferProducerFields.class, "pendingRing", Ring.class);
+            TAIL = lookup.findVarHandle(TraceBufferConsumerFields.class, "tail", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    TraceBuffer(final int id, final TraceBuffers instance, final int slots, final boolean pooled,
+                final boolean dropOnly) {
+        super(id, instance, pooled, dropOnly, new OwnerHistory(historySize(pooled, slots)));
+        final Ring r = new Ring(slots);
+        this.data = r.data;
+        this.side = r.side;
+        this.mask = r.mask;
+        this.ring = r;
+        // limit 0: the first write takes the slow path and computes the real limit from the settings.
+        // Published to the owner by the ThreadLocal / pool hand-over, to readers by the registry.
+        this.limit = dropOnly ? Long.MIN_VALUE : 0L;
+    }
+
+    private static int historySize(final boolean pooled, final int slots) {
+        // one segment per lease: identities survive for the newest slots/4 owners, i.e. as long as the
+        // virtual threads sharing the buffer write 4 records each on average (a platform buffer has one)
+        return pooled ? Math.max(16, Integer.highestOneBit(Math.max(1, slots / 4))) : 1;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Write side: owner thread only. Never locks, allocates or throws; a full buffer drops and counts.
+    // ------------------------------------------------------------------------------------------------
+
+    /**
+     * function tracer record: {@code ip <- parentIp}. Owner thread only.
+     *
+     * @param timestamp trace_clock value
+     * @param ip        function index
+     * @param parentIp  caller's function index
+     * @return true if stored, false if dropped (buffer full with overwrite off; counted as lost)
+     */
+    public boolean writeFunction(final long timestamp, final int ip, final int parentIp) {
+        final long h = head;
+        if (h >= (long) LIMIT.getOpaque(this) && !writeSlowPath(h)) {
+            return false;
+        }
+        put(h, timestamp, RecordDescriptor.header(TYPE_FUNCTION, 0, 0, ip), parentIp, 0L);
+        return true;
+    }
+
+    /**
+     * function_graph entry record. Owner thread only.
+     *
+     * @param timestamp trace_clock value at entry
+     * @param ip        function index
+     * @param depth     call depth (saturates at {@link RecordDescriptor#MAX_DEPTH})
+     * @return true if stored, false if dropped and counted as lost
+     */
+    public boolean writeGraphEntry(final long timestamp, final int ip, final int depth) {
+        final long h = head;
+        if (h >= (long) LIMIT.getOpaque(this) && !writeSlowPath(h)) {
+            return false;
+        }
+        put(h, timestamp, RecordDescriptor.header(TYPE_GRAPH_ENTRY, 0, depth, ip), 0L, 0L);
+        return true;
+    }
+
+    /**
+     * function_graph return record. Owner thread only.
+     *
+     * @param timestamp    trace_clock value at return (rettime)
+     * @param ip           function index
+     * @param depth        call depth
+     * @param callTime     trace_clock value at entry
+     * @param returnBits   return value bits (e.g. {@code Double.doubleToRawLongBits}, or an identity hash)
+     * @param exceptional  the function exited by throwing
+     * @return true if stored, false if dropped and counted as lost
+     */
+    public boolean writeGraphReturn(final long timestamp, final int ip, final int depth, final long callTime,
+                                    final long returnBits, final boolean exceptional) {
+        final long h = head;
+        if (h >= (long) LIMIT.getOpaque(this) && !writeSlowPath(h)) {
+            return false;
+        }
+        final int flags = exceptional ? FLAG_EXCEPTION : 0;
+        put(h, timestamp, RecordDescriptor.header(TYPE_GRAPH_RETURN, flags, depth, ip), callTime, returnBits);
+        return true;
+    }
+
+    /**
+     * trace_marker record; the text goes to the side table. Owner thread only.
+     *
+     * @param timestamp trace_clock value
+     * @param text      the marker text (kept by reference until the slot is reused)
+     * @return true if stored, false if dropped and counted as lost
+     */
+    public boolean writeMarker(final long timestamp, final String text) {
+        final long h = head;
+        if (h >= (long) LIMIT.getOpaque(this) && !writeSlowPath(h)) {
+            return false;
+        }
+        side[(int) h & mask] = text; // ordered with the record's words by the same release/fence
+        put(h, timestamp, RecordDescriptor.header(TYPE_MARKER, 0, 0, 0), 0L, 0L);
+        return true;
+    }
+
+    /**
+     * Stack trace record; the frames go to the side table. Owner thread only.
+     *
+     * @param timestamp trace_clock value
+     * @param ip        function index the stack was taken in
+     * @param frames    the frames, innermost first (kept by reference until the slot is reused)
+     * @return true if stored, false if dropped and counted as lost
+     */
+    public boolean writeStack(final long timestamp, final int ip, final StackTraceElement[] frames) {
+        final long h = head;
+        if (h >= (long) LIMIT.getOpaque(this) && !writeSlowPath(h)) {
+            return false;
+        }
+        side[(int) h & mask] = frames;
+        final int depth = frames == null ? 0 : frames.length;
+        put(h, timestamp, RecordDescriptor.header(TYPE_STACK, 0, depth, ip), 0L, 0L);
+        return true;
+    }
+
+    private void put(final long h, final long timestamp, final long header, final long payload1,
+                     final long payload2) {
+        final long[] d = data;
+        final int i = ((int) h & mask) << RECORD_WORDS_SHIFT;
+        d[i] = timestamp;
+        d[i + 1] = header;
+        d[i + 2] = payload1;
+        d[i + 3] = payload2;
+        // release: the record's words (and side reference) happen-before a reader's acquire of head >= h + 1
+        HEAD.setRelease(this, h + 1);
+        // the next record's stores must not pass this head store: a reader that sees a torn slot must
+        // also see a head that tells it the slot is being overwritten (see the read protocol)
+        VarHandle.storeStoreFence();
+    }
+
+    /**
+     * Taken when head reaches limit: on the first write, after a kick, once the buffer is full with
+     * overwrite off, and on every write of the drop sentinel.
+     *
+     * @return whether the record at position h may be written
+     */
+    private boolean writeSlowPath(final long h) {
+        if (dropOnly) {
+            LOST.getAndAdd(this, 1L); // shared by many threads: the only atomic increment in this class
+            return false;
+        }
+        boolean room;
+        do {
+            // clear the kick before looking at what it asks for; re-check it after publishing limit, so
+            // a kick racing with us either is seen below or leaves limit = MIN_VALUE for the next write
+            KICKED.setVolatile(this, false);
+            final Ring pending = (Ring) PENDING_RING.getAndSet(this, null);
+            if (pending != null) {
+                install(pending, h);
+            }
+            final long newLimit;
+            if (instance.overwrite()) {
+                newLimit = Long.MAX_VALUE;
+                room = true;
+            } else {
+                // acquire: the consumer's copies of the slots it released are complete before we reuse them
+                final long t = (long) TAIL.getAcquire(this);
+                newLimit = Math.max(t, ring.base) + ring.capacity;
+                room = h < newLimit;
+            }
+            if (newLimit != limit) {
+                LIMIT.setVolatile(this, newLimit);
+            }
+        } while ((boolean) KICKED.getVolatile(this));
+        if (!room) {
+            LOST.setRelease(this, lost + 1);
+        }
+        return room;
+    }
+
+    private void install(final Ring r, final long h) {
+        r.base = h;
+        data = r.data;
+        side = r.side;
+        mask = r.mask;
+        // release: base and the empty arrays are visible to readers that see this ring
+        RING.setRelease(this, r);
+        // the first record stored into r must not become visible before r itself
+        VarHandle.storeStoreFence();
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Owner changes (pooled buffers), kicks and resets: slow paths.
+    // ------------------------------------------------------------------------------------------------
+
+    /**
+     * Starts a new owner segment at the current head. Called by the new owner thread (so it stays the
+     * single writer) after the instance handed the buffer to it.
+     */
+    void beginOwnership(final Thread thread, final ThreadIdentity who) {
+        ownerThread = thread;
+        identity = who;
+        owners.append(head, who);
+    }
+
+    /** Forces the owner's next write into its slow path. Any thread. */
+    void kick() {
+        KICKED.setVolatile(this, true);
+        LIMIT.setVolatile(this, Long.MIN_VALUE);
+    }
+
+    /**
+     * Logically empties the buffer and restarts its counters; if slots differs from the current size the
+     * owner swaps in a new ring at its next write. Consumer only (under the consume lock).
+     */
+    void reset(final int slots) {
+        final long h = (long) HEAD.getAcquire(this);
+        TAIL.setRelease(this, h);
+        overrunSkipped = 0;
+        writtenBase = h;
+        lostBase = (long) LOST.getAcquire(this);
+        if (slots != ((Ring) RING.getAcquire(this)).slots()) {
+            PENDING_RING.setRelease(this, new Ring(slots));
+        }
+        kick();
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Read side: any thread (snapshot), or the consumer holding the consume lock.
+    // ------------------------------------------------------------------------------------------------
+
+    /**
+     * Copies up to {@code out.maxRecords} readable records at positions &gt;= from into out, following
+     * the read protocol in the class comment. On return {@code out.first} is the position of the first
+     * copied record (greater than from when records were overwritten or reset away).
+     */
+    void read(final long from, final ReadBatch out) {
+        for (int attempt = 0; ; attempt++) {
+            final Ring r = (Ring) RING.getAcquire(this);
+            final long h1 = (long) HEAD.getAcquire(this);
+            final long start = Math.max(Math.max(from, r.base), h1 - r.capacity);
+            final long end = Math.max(start, Math.min(h1, start + out.maxRecords));
+            final long[] d = r.data;
+            final Object[] s = r.side;
+            final long[] words = out.words;
+            int w = 0;
+            for (long p = start; p < end; p++) {
+                final int slot = (int) p & r.mask;
+                System.arraycopy(d, slot << RECORD_WORDS_SHIFT, words, w, RECORD_WORDS);
+                out.sides[(int) (p - start)] = s[slot];
+                w += RECORD_WORDS;
+            }
+            // the copies above complete before the re-reads below
+            VarHandle.acquireFence();
+            final long h2 = (long) HEAD.getAcquire(this);
+            final Ring r2 = (Ring) RING.getAcquire(this);
+            if (r2 != r) {
+                continue; // a resize was applied while copying; the new ring has new positions
+            }
+            final long valid = Math.max(start, h2 - r.capacity);
+            if (valid < end || end == start || attempt >= 8) {
+                out.ring = r;
+                out.first = valid;
+                out.offset = (int) Math.min(valid - start, end - start);
+                out.count = (int) Math.max(0, end - valid);
+                return;
+            }
+            // everything copied was overwritten meanwhile (writer lapped us): try again at the new window
+        }
+    }
+
+    /** @return the consumer's position; any thread. */
+    long consumedPosition() {
+        return (long) TAIL.getAcquire(this);
+    }
+
+    /**
+     * Marks records before position as consumed. Consumer only.
+     *
+     * @param position  new tail
+     * @param overwritten records found overwritten between the old tail and position
+     */
+    void consumeTo(final long position, final long overwritten) {
+        if (overwritten > 0) {
+            overrunSkipped = overrunSkipped + overwritten;
+        }
+        // release: our copies of the records before position are done; the owner may reuse their slots
+        TAIL.setRelease(this, position);
+    }
+
+    /** @return the thread currently (or last) owning the buffer's writes. */
+    public ThreadIdentity identity() {
+        return identity;
+    }
+
+    /** @return the buffer's number in its instance (the CPU column). */
+    public int id() {
+        return id;
+    }
+
+    /** @return whether the buffer is lent to virtual threads one after another. */
+    public boolean isPooled() {
+        return pooled;
+    }
+
+    /** @return records readable now (entries-in-buffer). */
+    public long entriesInBuffer() {
+        final Ring r = (Ring) RING.getAcquire(this);
+        final long h = (long) HEAD.getAcquire(this);
+        final long t = (long) TAIL.getAcquire(this);
+        return Math.max(0, h - Math.max(Math.max(t, r.base), h - r.capacity));
+    }
+
+    /** @return records written since the last reset (entries-written). */
+    public long entriesWritten() {
+        return (long) HEAD.getAcquire(this) - writtenBase;
+    }
+
+    /** @return records overwritten before they were consumed, since the last reset (overrun). */
+    public long overrun() {
+        final Ring r = (Ring) RING.getAcquire(this);
+        final long h = (long) HEAD.getAcquire(this);
+        final long t = (long) TAIL.getAcquire(this);
+        return overrunSkipped + Math.max(0, h - r.capacity - Math.max(t, r.base));
+    }
+
+    /** @return records dropped because the buffer was full with overwrite off, since the last reset. */
+    public long lost() {
+        return (long) LOST.getAcquire(this) - lostBase;
+    }
+
+    /** @return record capacity of the current ring (slots - 1). */
+    public long capacity() {
+        return ((Ring) RING.getAcquire(this)).capacity;
+    }
+
+    /** @return approximate bytes of memory this buffer holds. */
+    public long memoryBytes() {
+        final Ring r = (Ring) RING.getAcquire(this);
+        final Ring p = (Ring) PENDING_RING.getAcquire(this);
+        return 256 + r.bytes() + (p == null ? 0 : p.bytes()) + owners.bytes();
+    }
+
+    /** @return whether the owner thread has ended (or a pooled buffer is free). */
+    boolean ownerGone() {
+        final Thread t = ownerThread;
+        return t == null || !t.isAlive();
+    }
+
+    @Override
+    public String toString() {
+        return "TraceBuffer[id=" + id + ", owner=" + identity + ", entries=" + entriesInBuffer() + "/"
+            + entriesWritten() + "]";
+    }
+}

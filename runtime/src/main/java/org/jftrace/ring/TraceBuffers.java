@@ -1,0 +1,414 @@
+package org.jftrace.ring;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * All trace buffers of one tracing instance (the JVM's {@code trace_array}: the top-level one, or one
+ * under {@code instances/}) and their settings: buffer_size_kb, overwrite, trace_clock.
+ *
+ * <h2>Who writes where</h2>
+ * <ul>
+ *   <li>A platform thread gets its own {@link TraceBuffer} on its first {@link #current()} and keeps it.
+ *       When the thread ends, the buffer stays readable until it has been consumed (by a
+ *       {@link TracePipe}) or {@link #reset() reset}; then it is released.</li>
+ *   <li>Virtual threads (JDK 21+) share a bounded pool of buffers, the way tasks share the kernel's
+ *       per-CPU buffers: a virtual thread leases a free buffer on its first {@code current()} and keeps
+ *       it until it ends; the next virtual thread appends to the same buffer after recording an owner
+ *       change (see {@link OwnerHistory}), so records keep their writer's identity. A lease is returned
+ *       when a later lease finds its thread dead ({@link Thread#isAlive()}, whose termination edge
+ *       orders the dead thread's writes before the next owner's). Memory is therefore bounded by
+ *       {@code maxVirtualBuffers * buffer_size_kb} however many virtual threads run. Writing into a
+ *       carrier-owned buffer was rejected: a virtual thread can move to another carrier at any blocking
+ *       point, and the JDK gives no cheap public way to find the current carrier. When all pooled
+ *       buffers are leased to live virtual threads, further virtual threads get a shared sentinel
+ *       that drops every record and counts it as lost; they try again on their next {@code current()}.</li>
+ * </ul>
+ *
+ * <h2>Settings</h2>
+ * <ul>
+ *   <li>buffer_size_kb, per buffer, default {@value #DEFAULT_BUFFER_SIZE_KB} (8191 records; the
+ *       kernel's 1408 KB per CPU would cost too much per thread). Rounded down to a power-of-two number
+ *       of 32-byte slots. A change applies to buffers created afterwards and to existing buffers at the
+ *       next {@link #reset()}: the reset hands each live buffer a new ring that its owner installs at its
+ *       next write, so the owner stays the only writer.</li>
+ *   <li>overwrite, default on: a full buffer overwrites its oldest records (counted as overrun); off, it
+ *       keeps them and drops new ones (counted as lost). Takes effect at each owner's next write.</li>
+ *   <li>trace_clock, default {@code mono}; callers read {@link #clock()} per record.</li>
+ * </ul>
+ */
+public final class TraceBuffers {
+
+    /** Default buffer_size_kb: 256 KB = 8192 slots of 32 bytes per thread. */
+    public static final int DEFAULT_BUFFER_SIZE_KB = 256;
+
+    private static final TraceBuffer[] NONE = new TraceBuffer[0];
+
+    private final ThreadLocal<TraceBuffer> local = new ThreadLocal<>();
+    /** Serialises consumers and resets (trace_pipe readers, writes to trace). */
+    final ReentrantLock consumeLock = new ReentrantLock();
+    /** Guards the registry, the pool and the retired counters. */
+    private final Object registryLock = new Object();
+
+    private volatile TraceClock clock = TraceClock.MONO;
+    private volatile boolean overwrite = true;
+    private volatile int bufferSizeKb = DEFAULT_BUFFER_SIZE_KB;
+    private volatile int maxVirtualBuffers = Math.max(16, 8 * Runtime.getRuntime().availableProcessors());
+
+    /** Copy on write; read without the lock. */
+    private volatile TraceBuffer[] registered = NONE;
+    private final ArrayDeque<TraceBuffer> freePool = new ArrayDeque<>();
+    private final ArrayList<TraceBuffer> leased = new ArrayList<>();
+    private int pooledCount;
+    private int nextId;
+    private final TraceBuffer dropSentinel = new TraceBuffer(-1, this, 2, false, true);
+
+    private long retiredWritten;
+    private long retiredOverrun;
+    private long retiredLost;
+
+    /** An instance with the default settings. */
+    public TraceBuffers() {
+        dropSentinel.identity = ThreadIdentity.UNKNOWN;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Writers
+    // ------------------------------------------------------------------------------------------------
+
+    /**
+     * The calling thread's buffer. A ThreadLocal lookup (~1.2 ns): a tracer should fetch it once into
+     * its own per-thread context and pass it to the write methods. The result must only be written by
+     * the calling thread.
+     *
+     * @return the buffer, or the drop sentinel if a virtual thread found the pool exhausted
+     */
+    public TraceBuffer current() {
+        final TraceBuffer b = local.get();
+        return b != null ? b : currentSlowPath();
+    }
+
+    private TraceBuffer currentSlowPath() {
+        final Thread thread = Thread.currentThread();
+        final ThreadIdentity who = ThreadIdentity.of(thread);
+        final TraceBuffer b;
+        if (who.isVirtual()) {
+            b = lease(thread);
+            if (b == null) {
+                return dropSentinel; // not cached: the next call tries the pool again
+            }
+        } else {
+            b = new TraceBuffer(newId(), this, RecordDescriptor.slotsForSizeKb(bufferSizeKb), false, false);
+            b.ownerThread = thread;
+            b.beginOwnership(thread, who);
+            register(b);
+        }
+        if (b.pooled) {
+            b.beginOwnership(thread, who); // as the new owner: we are now its only writer
+        }
+        local.set(b);
+        return b;
+    }
+
+    private int newId() {
+        synchronized (registryLock) {
+            return nextId++;
+        }
+    }
+
+    private void register(final TraceBuffer b) {
+        synchronized (registryLock) {
+            final TraceBuffer[] old = registered;
+            final TraceBuffer[] grown = Arrays.copyOf(old, old.length + 1);
+            grown[old.length] = b;
+            registered = grown;
+        }
+    }
+
+    private TraceBuffer lease(final Thread thread) {
+        synchronized (registryLock) {
+            TraceBuffer b = freePool.poll();
+            if (b == null) {
+                reclaimDeadLeases();
+                b = freePool.poll();
+            }
+            if (b == null && pooledCount < maxVirtualBuffers) {
+                b = new TraceBuffer(nextId++, this, RecordDescriptor.slotsForSizeKb(bufferSizeKb), true, false);
+                pooledCount++;
+                final TraceBuffer[] old = registered;
+                final TraceBuffer[] grown = Arrays.copyOf(old, old.length + 1);
+                grown[old.length] = b;
+                registered = grown;
+            }
+            if (b == null) {
+                return null;
+            }
+            // set under the lock, so that no other lease can see the previous (dead) owner any more
+            b.ownerThread = thread;
+            leased.add(b);
+            return b;
+        }
+    }
+
+    /** Returns pooled buffers whose virtual thread has ended to the free pool. Under registryLock. */
+    private void reclaimDeadLeases() {
+        for (int i = leased.size() - 1; i >= 0; i--) {
+            final TraceBuffer b = leased.get(i);
+            if (b.ownerGone()) {
+                final int last = leased.size() - 1;
+                leased.set(i, leased.get(last));
+                leased.remove(last);
+                b.ownerThread = null;
+                freePool.add(b);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Settings
+    // ------------------------------------------------------------------------------------------------
+
+    /** @return the trace_clock writers should stamp records with. */
+    public TraceClock clock() {
+        return clock;
+    }
+
+    /** @param clock the new trace_clock; records already written keep their old timestamps. */
+    public void setClock(final TraceClock clock) {
+        if (clock == null) {
+            throw new IllegalArgumentException("trace_clock must not be null");
+        }
+        this.clock = clock;
+    }
+
+    /** @return whether full buffers overwrite their oldest records. */
+    public boolean overwrite() {
+        return overwrite;
+    }
+
+    /** @param overwrite the overwrite option; applied by each owner at its next write. */
+    public void setOverwrite(final boolean overwrite) {
+        this.overwrite = overwrite;
+        for (TraceBuffer b : registered) {
+            b.kick();
+        }
+    }
+
+    /** @return buffer_size_kb for new buffers and the next reset. */
+    public int bufferSizeKb() {
+        return bufferSizeKb;
+    }
+
+    /**
+     * @param sizeKb buffer_size_kb: applies to buffers created afterwards and to existing ones at the
+     *               next {@link #reset()}
+     */
+    public void setBufferSizeKb(final int sizeKb) {
+        RecordDescriptor.checkSizeKb(sizeKb);
+        this.bufferSizeKb = sizeKb;
+    }
+
+    /** @return the most buffers lent to virtual threads. */
+    public int maxVirtualBuffers() {
+        return maxVirtualBuffers;
+    }
+
+    /** @param max the most buffers lent to virtual threads (existing ones are kept). */
+    public void setMaxVirtualBuffers(final int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("maxVirtualBuffers must be positive: maxVirtualBuffers=" + max);
+        }
+        this.maxVirtualBuffers = max;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Readers
+    // ------------------------------------------------------------------------------------------------
+
+    /** @return the registered buffers now (after releasing consumed buffers of ended threads). */
+    public List<TraceBuffer> buffers() {
+        releaseDrained();
+        return List.of(registered);
+    }
+
+    TraceBuffer[] registered() {
+        return registered;
+    }
+
+    /**
+     * The {@code trace} file: every readable record of every buffer, merged by timestamp (ties by buffer
+     * id, then write order). Consumes nothing; safe against concurrent writers (records overwritten
+     * while being copied are left out, see {@link TraceBuffer}).
+     *
+     * @return the records, oldest first
+     */
+    public List<TraceRecord> snapshot() {
+        releaseDrained();
+        final List<TraceRecord> out = new ArrayList<>();
+        for (TraceBuffer b : registered) {
+            snapshotInto(b, out);
+        }
+        out.sort(Comparator.comparingLong(TraceRecord::timestamp).thenComparingInt(TraceRecord::bufferId)
+            .thenComparingLong(TraceRecord::position));
+        return out;
+    }
+
+    /**
+     * The {@code per_cpu/cpuN/trace} file: one buffer's readable records in write order; consumes nothing.
+     *
+     * @param b a buffer of this instance
+     * @return its records
+     */
+    public List<TraceRecord> snapshot(final TraceBuffer b) {
+        final List<TraceRecord> out = new ArrayList<>();
+        snapshotInto(b, out);
+        return out;
+    }
+
+    private static void snapshotInto(final TraceBuffer b, final List<TraceRecord> out) {
+        final ReadBatch batch = new ReadBatch((int) Math.min(Integer.MAX_VALUE / 8, b.capacity()));
+        b.read(b.consumedPosition(), batch);
+        final OwnerHistory.Segment[] owners = b.owners.snapshot();
+        for (int i = 0; i < batch.count; i++) {
+            final long p = batch.first + i;
+            final TraceRecord r = new TraceRecord();
+            r.set(b.id, p, OwnerHistory.ownerAt(owners, p), batch.words, batch.offset + i,
+                batch.sides[batch.offset + i]);
+            out.add(r);
+        }
+    }
+
+    /** @return a consuming reader ({@code trace_pipe}). */
+    public TracePipe pipe() {
+        return new TracePipe(this);
+    }
+
+    /**
+     * Empties every buffer ({@code echo > trace}): buffers of ended threads and free pooled buffers are
+     * released, live ones are logically emptied, their counters restart, and the current
+     * buffer_size_kb is applied to them (by their owner at its next write).
+     */
+    public void reset() {
+        consumeLock.lock();
+        try {
+            synchronized (registryLock) {
+                final int slots = RecordDescriptor.slotsForSizeKb(bufferSizeKb);
+                reclaimDeadLeases();
+                final List<TraceBuffer> keep = new ArrayList<>();
+                for (TraceBuffer b : registered) {
+                    if (b.pooled && b.ownerThread == null) {
+                        freePool.remove(b);
+                        pooledCount--;
+                    } else if (!b.pooled && b.ownerGone()) {
+                        continue; // the thread ended: release
+                    } else {
+                        b.reset(slots);
+                        keep.add(b);
+                    }
+                }
+                registered = keep.toArray(NONE);
+                retiredWritten = 0;
+                retiredOverrun = 0;
+                retiredLost = 0;
+                dropSentinel.reset(2);
+            }
+        } finally {
+            consumeLock.unlock();
+        }
+    }
+
+    /**
+     * Releases buffers of ended platform threads that have nothing left to read, keeping their counts
+     * in the instance's totals.
+     */
+    void releaseDrained() {
+        synchronized (registryLock) {
+            TraceBuffer[] now = registered;
+            int kept = 0;
+            final TraceBuffer[] keep = new TraceBuffer[now.length];
+            for (TraceBuffer b : now) {
+                if (!b.pooled && b.ownerGone() && b.entriesInBuffer() == 0) {
+                    retiredWritten += b.entriesWritten();
+                    retiredOverrun += b.overrun();
+                    retiredLost += b.lost();
+                } else {
+                    keep[kept++] = b;
+                }
+            }
+            if (kept != now.length) {
+                registered = Arrays.copyOf(keep, kept);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Counters, summed over all buffers (including released ones since the last reset)
+    // ------------------------------------------------------------------------------------------------
+
+    /** @return entries-in-buffer: records readable now in all buffers. */
+    public long entriesInBuffer() {
+        long sum = 0;
+        for (TraceBuffer b : registered) {
+            sum += b.entriesInBuffer();
+        }
+        return sum;
+    }
+
+    /** @return entries-written: records written since the last reset, in all buffers. */
+    public long entriesWritten() {
+        long sum;
+        synchronized (registryLock) {
+            sum = retiredWritten;
+        }
+        for (TraceBuffer b : registered) {
+            sum += b.entriesWritten();
+        }
+        return sum;
+    }
+
+    /** @return records overwritten before being read, in all buffers. */
+    public long overrun() {
+        long sum;
+        synchronized (registryLock) {
+            sum = retiredOverrun;
+        }
+        for (TraceBuffer b : registered) {
+            sum += b.overrun();
+        }
+        return sum;
+    }
+
+    /** @return records dropped (full buffer with overwrite off, or no buffer for a virtual thread). */
+    public long lost() {
+        long sum;
+        synchronized (registryLock) {
+            sum = retiredLost;
+        }
+        for (TraceBuffer b : registered) {
+            sum += b.lost();
+        }
+        return sum + dropSentinel.lost();
+    }
+
+    /** @return approximate bytes held by all registered buffers. */
+    public long memoryBytes() {
+        long sum = 0;
+        for (TraceBuffer b : registered) {
+            sum += b.memoryBytes();
+        }
+        return sum;
+    }
+
+    /**
+     * @return the trace header line, e.g. {@code # entries-in-buffer/entries-written: 140080/250280   #P:4},
+     *         with #P the number of buffers
+     */
+    public String entriesHeader() {
+        return "# entries-in-buffer/entries-written: " + entriesInBuffer() + "/" + entriesWritten() + "   #P:"
+            + registered.length;
+    }
+}
