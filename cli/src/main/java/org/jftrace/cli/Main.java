@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code jftrace} command. */
 @Command(name = "jftrace", mixinStandardHelpOptions = true, version = "jftrace 0.1.0",
         description = "ftrace for the JVM: trace any method of a JVM, switch tracing on and off in milliseconds.",
-        subcommands = {DemoCommand.class})
+        subcommands = {DemoCommand.class, RecordCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -134,6 +134,16 @@ final class Frame extends Regs {
     }
 
     @Override
+    public Object local(FtraceOps op) {
+        return ctx.local(op);
+    }
+
+    @Override
+    public void setLocal(FtraceOps op, Object value) {
+        ctx.setLocal(op, value);
+    }
+
+    @Override
     public Thread thread() {
         return ctx.thread;
     }

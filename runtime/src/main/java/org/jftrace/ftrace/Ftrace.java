@@ -37,6 +37,10 @@ public final class Ftrace {
     private static final ArrayDeque<Integer> FREE_SLOTS = new ArrayDeque<>();
     private static int nextSlot;
 
+    /** Told of every new function, under LOCK: hashes kept outside ops (e.g. set_graph_function). */
+    private static final java.util.List<java.util.function.IntConsumer> FUNCTION_LISTENERS =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private static volatile long batches;
     private static volatile long lastBatchNanos;
     private static volatile int lastBatchSites;
@@ -74,11 +78,33 @@ public final class Ftrace {
                     op.filterHash.onNewFunction(rec.ip, RECORDS);
                     op.notraceHash.onNewFunction(rec.ip, RECORDS);
                 }
+                for (java.util.function.IntConsumer l : FUNCTION_LISTENERS) {
+                    l.accept(rec.ip);
+                }
                 Object b = computeBinding(rec, reg);
                 rec.binding = b;
                 updateFlags(rec);
             }
             return rec.ip;
+        }
+    }
+
+    /**
+     * Calls {@code listener} with the ip of every function created from now on, under the core's lock
+     * (so it sees functions in order and never misses one between its own update and the call).
+     */
+    public static void addFunctionListener(java.util.function.IntConsumer listener) {
+        FUNCTION_LISTENERS.add(listener);
+    }
+
+    public static void removeFunctionListener(java.util.function.IntConsumer listener) {
+        FUNCTION_LISTENERS.remove(listener);
+    }
+
+    /** Runs {@code action} under the core's lock: no function is created while it runs. */
+    public static void withLock(Runnable action) {
+        synchronized (LOCK) {
+            action.run();
         }
     }
 

@@ -42,6 +42,15 @@ public abstract class Regs {
     /** @return at an exceptional exit: the throwable leaving the function, else null. */
     public abstract Throwable thrown();
 
+    /**
+     * @return the value {@code op} stored for this thread with {@link #setLocal}, or null: per-thread
+     * storage without a ThreadLocal lookup (the trampoline already has the thread's context).
+     */
+    public abstract Object local(FtraceOps op);
+
+    /** Stores a per-thread value for {@code op} (e.g. the thread's trace buffer). */
+    public abstract void setLocal(FtraceOps op, Object value);
+
     /** @return the thread making the call. */
     public abstract Thread thread();
 }

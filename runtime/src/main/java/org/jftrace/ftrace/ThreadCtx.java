@@ -53,6 +53,10 @@ final class ThreadCtx {
     private Object[] pidSeen = new Object[8];
     private boolean[] pidOk = new boolean[8];
 
+    /** Per-ops-slot thread-local values, tagged with the ops they belong to (slots are reused). */
+    private Object[] localOwner = new Object[8];
+    private Object[] localValue = new Object[8];
+
     long droppedDepth;
     long cutExits;
 
@@ -129,6 +133,24 @@ final class ThreadCtx {
                 }
             }
         }
+    }
+
+    Object local(FtraceOps op) {
+        int slot = op.slot;
+        return slot >= 0 && slot < localOwner.length && localOwner[slot] == op ? localValue[slot] : null;
+    }
+
+    void setLocal(FtraceOps op, Object value) {
+        int slot = op.slot;
+        if (slot < 0) {
+            return;
+        }
+        if (slot >= localOwner.length) {
+            localOwner = Arrays.copyOf(localOwner, slot + 8);
+            localValue = Arrays.copyOf(localValue, slot + 8);
+        }
+        localOwner[slot] = op;
+        localValue[slot] = value;
     }
 
     // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,145 @@
+package org.jftrace.trace;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntConsumer;
+import org.jftrace.filter.FilterHash;
+import org.jftrace.filter.FilterRule;
+import org.jftrace.ftrace.Ftrace;
+import org.jftrace.ftrace.PidFilter;
+import org.jftrace.ring.TraceBuffers;
+import org.jftrace.ring.TraceClock;
+
+/**
+ * One tracing instance: the top level of tracefs or one of {@code instances/NAME}
+ * (the kernel's {@code struct trace_array}). Each has its own tracer, filters, options and buffers.
+ *
+ * <p>Settings are written through {@link Tracefs}; the fields the callbacks read on every call are
+ * volatile and replaced whole.
+ */
+public final class TraceInstance {
+
+    final String name;
+    final TraceBuffers buffers = new TraceBuffers();
+    final TraceOptions options = new TraceOptions();
+
+    volatile boolean tracingOn = true;
+    volatile TraceClock clock = TraceClock.MONO;
+    volatile Tracer tracer = NopTracer.INSTANCE;
+
+    // set_ftrace_filter / set_ftrace_notrace of the instance's tracer ops (kept while no tracer runs).
+    private volatile List<FilterRule> filterRules = List.of();
+    private volatile List<FilterRule> notraceRules = List.of();
+
+    // Read by function_graph on every call; replaced whole, and told of new functions.
+    volatile FilterHash graphFunctions = FilterHash.empty();
+    volatile FilterHash graphNotrace = FilterHash.empty();
+    volatile int maxGraphDepth;
+    /** tracing_thresh in clock units (ns for mono); 0 = off. */
+    volatile long tracingThresh;
+
+    private volatile PidFilter pidFilter;
+    private volatile String pidText = "";
+
+    /** Origin of displayed mono timestamps: the JVM's tracing epoch, shared by all instances. */
+    static final long EPOCH = System.nanoTime();
+
+    private final IntConsumer newFunction = ip -> {
+        graphFunctions.onNewFunction(ip, Ftrace.records());
+        graphNotrace.onNewFunction(ip, Ftrace.records());
+    };
+
+    public TraceInstance(String name) {
+        this.name = name;
+        Ftrace.addFunctionListener(newFunction);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public TraceBuffers buffers() {
+        return buffers;
+    }
+
+    public TraceOptions options() {
+        return options;
+    }
+
+    public Tracer tracer() {
+        return tracer;
+    }
+
+    String opsName(String tracerName) {
+        return name.isEmpty() ? tracerName : tracerName + "@" + name;
+    }
+
+    List<FilterRule> filterRules() {
+        return filterRules;
+    }
+
+    List<FilterRule> notraceRules() {
+        return notraceRules;
+    }
+
+    PidFilter pidFilter() {
+        return pidFilter;
+    }
+
+    String pidText() {
+        return pidText;
+    }
+
+    // ---- setters used by Tracefs (validation happens there; each either applies whole or not at all)
+
+    synchronized void setTracer(Tracer t) {
+        Tracer old = tracer;
+        if (old == t) {
+            return;
+        }
+        old.stop(this);
+        tracer = t;
+        try {
+            t.start(this);
+        } catch (RuntimeException e) {
+            tracer = NopTracer.INSTANCE;
+            throw e;
+        }
+    }
+
+    synchronized void setFilters(List<FilterRule> filter, List<FilterRule> notrace) {
+        filterRules = List.copyOf(filter);
+        notraceRules = List.copyOf(notrace);
+        tracer.filtersChanged(this);
+    }
+
+    synchronized void setPidFilter(PidFilter pf, String text) {
+        pidFilter = pf;
+        pidText = text;
+        tracer.filtersChanged(this);
+    }
+
+    void setGraphHashes(List<FilterRule> functions, boolean resetFunctions, List<FilterRule> notrace, boolean resetNotrace) {
+        Ftrace.withLock(() -> {
+            if (functions != null) {
+                graphFunctions = graphFunctions.with(functions, resetFunctions, Ftrace.records());
+            }
+            if (notrace != null) {
+                graphNotrace = graphNotrace.with(notrace, resetNotrace, Ftrace.records());
+            }
+        });
+    }
+
+    static List<FilterRule> concat(List<FilterRule> a, List<FilterRule> b) {
+        List<FilterRule> l = new ArrayList<>(a);
+        l.addAll(b);
+        return l;
+    }
+
+    /** Stops the tracer and detaches from the core; the buffers stay readable. */
+    public synchronized void close() {
+        tracer.stop(this);
+        tracer = NopTracer.INSTANCE;
+        Ftrace.removeFunctionListener(newFunction);
+    }
+}

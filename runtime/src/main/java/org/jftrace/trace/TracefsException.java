@@ -1,0 +1,11 @@
+package org.jftrace.trace;
+
+/** A bad control-file write or read: a one-line message naming the bad token. Nothing was changed. */
+public final class TracefsException extends IllegalArgumentException {
+
+    private static final long serialVersionUID = 1L;
+
+    public TracefsException(String message) {
+        super(message);
+    }
+}
