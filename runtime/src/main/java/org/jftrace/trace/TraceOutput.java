@@ -63,7 +63,16 @@ public final class TraceOutput {
     static void functionLine(StringBuilder sb, TraceInstance ti, TraceRecord r, Names names) {
         context(sb, r);
         sb.append(" [").append(pad3(r.bufferId())).append("] ");
-        timestamp(sb, ti.clock, r.timestamp());
+        if (ti.clock == TraceClock.COUNTER) {
+            String c = Long.toString(r.timestamp()); // " %12llu: ", as for clocks not in ns
+            for (int i = c.length(); i < 13; i++) {
+                sb.append(' ');
+            }
+            sb.append(c);
+        } else {
+            sb.append(' ');
+            timestamp(sb, ti.clock, r.timestamp());
+        }
         sb.append(": ");
         switch (r.type()) {
             case RecordDescriptor.TYPE_FUNCTION:
