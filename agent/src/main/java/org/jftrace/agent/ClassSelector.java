@@ -31,7 +31,10 @@ final class ClassSelector {
         if (loader == null || loader == PLATFORM) {
             return false;
         }
-        if (internalName.startsWith("org/jftrace/") || internalName.startsWith("jdk/proxy")
+        // JDK packages defined by other loaders are still the JDK: reflection's generated accessors
+        // (jdk.internal.reflect.GeneratedMethodAccessor*, in a DelegatingClassLoader), proxies.
+        if (internalName.startsWith("org/jftrace/") || internalName.startsWith("java/")
+                || internalName.startsWith("jdk/") || internalName.startsWith("sun/")
                 || internalName.startsWith("com/sun/proxy/") || internalName.equals("module-info")
                 || internalName.endsWith("/package-info")) {
             return false;
