@@ -38,6 +38,11 @@ public final class TraceInstance {
     /** tracing_thresh in clock units (ns for mono); 0 = off. */
     volatile long tracingThresh;
 
+    final FunctionProfiler profiler = new FunctionProfiler(this);
+    final FilterCommands commands = new FilterCommands(this);
+    /** The snapshot buffer's contents (echo 1 > snapshot), or null when there is none. */
+    private volatile List<org.jftrace.ring.TraceRecord> snapshot;
+
     private volatile PidFilter pidFilter;
     private volatile String pidText = "";
 
@@ -111,12 +116,41 @@ public final class TraceInstance {
         filterRules = List.copyOf(filter);
         notraceRules = List.copyOf(notrace);
         tracer.filtersChanged(this);
+        profiler.filtersChanged();
     }
 
     synchronized void setPidFilter(PidFilter pf, String text) {
         pidFilter = pf;
         pidText = text;
         tracer.filtersChanged(this);
+        profiler.filtersChanged();
+    }
+
+    /** Copies the buffers into the snapshot (echo 1 > snapshot, or the snapshot command). */
+    void takeSnapshot() {
+        snapshot = buffers.snapshot();
+    }
+
+    void clearSnapshot() {
+        snapshot = null;
+    }
+
+    List<org.jftrace.ring.TraceRecord> snapshot() {
+        return snapshot;
+    }
+
+    private org.jftrace.ring.TracePipe pipe;
+
+    /** The instance's one consuming reader (trace_pipe): every reader consumes from the same place. */
+    public synchronized org.jftrace.ring.TracePipe pipe() {
+        if (pipe == null) {
+            pipe = buffers.pipe();
+        }
+        return pipe;
+    }
+
+    public FunctionProfiler profiler() {
+        return profiler;
     }
 
     void setGraphHashes(List<FilterRule> functions, boolean resetFunctions, List<FilterRule> notrace, boolean resetNotrace) {
@@ -138,6 +172,8 @@ public final class TraceInstance {
 
     /** Stops the tracer and detaches from the core; the buffers stay readable. */
     public synchronized void close() {
+        profiler.disable();
+        commands.clear();
         tracer.stop(this);
         tracer = NopTracer.INSTANCE;
         Ftrace.removeFunctionListener(newFunction);

@@ -21,10 +21,13 @@ public final class TraceOptions {
         DEFAULTS.put("funcgraph-cpu", true);
         DEFAULTS.put("funcgraph-overhead", true);
         DEFAULTS.put("sym-descriptor", false);
-        DEFAULTS.put("context-info", true);
+        DEFAULTS.put("graph-time", true);
     }
 
     private final Map<String, Boolean> values = new LinkedHashMap<>(DEFAULTS);
+
+    /** graph-time, read by the profiler on every return. */
+    volatile boolean graphTime = true;
 
     public static boolean exists(String name) {
         return DEFAULTS.containsKey(name);
@@ -47,6 +50,9 @@ public final class TraceOptions {
             throw new IllegalArgumentException("unknown option '" + name + "'");
         }
         values.put(name, value);
+        if (name.equals("graph-time")) {
+            graphTime = value;
+        }
     }
 
     /** trace_options: each option, prefixed with "no" when off. */

@@ -47,6 +47,23 @@ public final class TraceOutput {
         return false;
     }
 
+    /**
+     * One record as {@code trace_pipe} prints it: each line stands alone (a graph return cannot look
+     * back for its entry, so it carries the function's name as a tail comment).
+     */
+    public static String pipeLine(TraceInstance ti, TraceRecord r) {
+        StringBuilder sb = new StringBuilder();
+        Names names = new Names(ti.options.get("sym-descriptor"));
+        int t = r.type();
+        if (t == RecordDescriptor.TYPE_GRAPH_ENTRY || t == RecordDescriptor.TYPE_GRAPH_RETURN
+                || (ti.tracer instanceof FunctionGraphTracer && t != RecordDescriptor.TYPE_FUNCTION)) {
+            graph(sb, ti, List.of(r), names);
+        } else {
+            functionLine(sb, ti, r, names);
+        }
+        return sb.toString();
+    }
+
     // ---- function
 
     static void functionHeader(StringBuilder sb, TraceInstance ti) {

@@ -31,7 +31,8 @@ public final class Tracefs {
     public static final List<String> FILES = List.of("available_tracers", "current_tracer", "tracing_on",
             "set_ftrace_filter", "set_ftrace_notrace", "set_graph_function", "set_graph_notrace",
             "max_graph_depth", "tracing_thresh", "set_ftrace_pid", "buffer_size_kb", "trace_clock", "trace",
-            "trace_marker", "trace_options", "available_filter_functions", "enabled_functions");
+            "trace_marker", "trace_pipe", "trace_options", "available_filter_functions", "enabled_functions", "snapshot",
+            "function_profile_enabled", "trace_stat/function");
 
     private final TraceInstance top = new TraceInstance("");
     private final Map<String, TraceInstance> instances = new TreeMap<>();
@@ -127,7 +128,8 @@ public final class Tracefs {
             case "tracing_on":
                 return (ti.tracingOn ? "1" : "0") + "\n";
             case "set_ftrace_filter":
-                return FilterHash.empty().with(ti.filterRules(), true, Ftrace.records()).show(Ftrace.records());
+                return FilterHash.empty().with(ti.filterRules(), true, Ftrace.records()).show(Ftrace.records())
+                        + ti.commands.show();
             case "set_ftrace_notrace":
                 return showNotrace(FilterHash.empty().with(ti.notraceRules(), true, Ftrace.records()));
             case "set_graph_function":
@@ -148,6 +150,21 @@ public final class Tracefs {
                 return TraceOutput.trace(ti, ti.buffers.snapshot());
             case "trace_options":
                 return ti.options.show();
+            case "trace_pipe":
+                return readPipe(ti, 10_000);
+            case "snapshot": {
+                List<org.jftrace.ring.TraceRecord> snap = ti.snapshot();
+                if (snap == null) {
+                    return "# tracer: " + ti.tracer.name() + "\n#\n# * Snapshot is freed *\n#\n"
+                            + "# Snapshot commands:\n# echo 0 > snapshot : Clears and frees snapshot buffer\n"
+                            + "# echo 1 > snapshot : Takes a snapshot of the main buffer.\n";
+                }
+                return TraceOutput.trace(ti, snap);
+            }
+            case "function_profile_enabled":
+                return (ti.profiler.enabled() ? "1" : "0") + "\n";
+            case "trace_stat/function":
+                return ti.profiler.stat();
             case "available_filter_functions":
                 return Ftrace.records().availableFilterFunctions();
             case "enabled_functions":
@@ -160,6 +177,22 @@ public final class Tracefs {
                 }
                 throw new TracefsException("no such file '" + path + "'");
         }
+    }
+
+    /**
+     * Consumes up to {@code max} records of trace_pipe that are there now, formatted one per line (a
+     * plain read of trace_pipe; a client that wants to block and stream uses {@link #pipe}).
+     */
+    public static String readPipe(TraceInstance ti, int max) {
+        StringBuilder sb = new StringBuilder();
+        ti.pipe().drain(r -> sb.append(TraceOutput.pipeLine(ti, r)), max);
+        return sb.toString();
+    }
+
+    /** The instance at {@code path} ("" or "instances/NAME"), for streaming readers. */
+    public TraceInstance instance(String path) {
+        String[] p = split(path.isEmpty() ? "x" : path + "/x");
+        return instanceOf(p);
     }
 
     private static String showNotrace(FilterHash h) {
@@ -187,7 +220,19 @@ public final class Tracefs {
                     ti.tracingOn = parseBool(f, v);
                     return;
                 case "set_ftrace_filter": {
-                    List<FilterRule> rules = parseRules(f, value);
+                    List<FilterRule> all = parseRules(f, value, true);
+                    List<FilterRule> rules = new ArrayList<>();
+                    for (FilterRule r : all) {
+                        if (r.kind() != FilterRule.Kind.COMMAND) {
+                            rules.add(r);
+                        }
+                    }
+                    if (rules.size() < all.size()) { // commands are their own ops: the filter stays
+                        ti.commands.apply(all);
+                        if (rules.isEmpty()) {
+                            return;
+                        }
+                    }
                     ti.setFilters(append ? TraceInstance.concat(ti.filterRules(), rules) : rules, ti.notraceRules());
                     return;
                 }
@@ -235,6 +280,25 @@ public final class Tracefs {
                         ti.buffers.reset();
                     }
                     return;
+                case "snapshot":
+                    if (v.equals("1")) {
+                        ti.takeSnapshot();
+                    } else if (v.equals("0") || v.equals("2")) {
+                        ti.clearSnapshot();
+                    } else {
+                        throw new TracefsException("snapshot: expected 0, 1 or 2, got '" + v + "'");
+                    }
+                    return;
+                case "function_profile_enabled":
+                    if (parseBool(f, v)) {
+                        ti.profiler.enable();
+                    } else {
+                        ti.profiler.disable();
+                    }
+                    return;
+                case "trace_stat/function":
+                    ti.profiler.reset(); // any write clears the counters
+                    return;
                 case "trace_marker":
                     ti.buffers.current().writeMarker(ti.clock.now(), value == null ? "" : value.replace("\n", " ").strip());
                     return;
@@ -272,16 +336,24 @@ public final class Tracefs {
     }
 
     private List<FilterRule> parseRules(String file, String text) {
+        return parseRules(file, text, false);
+    }
+
+    private List<FilterRule> parseRules(String file, String text, boolean commandsAllowed) {
         List<FilterRule> rules;
         try {
             rules = FilterParser.parse(text == null ? "" : text, Ftrace.records(), startup);
         } catch (FilterException e) {
             throw new TracefsException(file + ": " + e.getMessage());
         }
+        if (commandsAllowed) {
+            FilterCommands.check(rules);
+            return rules;
+        }
         for (FilterRule r : rules) {
             if (r.kind() == FilterRule.Kind.COMMAND) {
-                throw new TracefsException(file + ": the filter command '" + r.text()
-                        + "' is not supported by this version of jftrace");
+                throw new TracefsException(file + ": commands such as '" + r.text()
+                        + "' belong in set_ftrace_filter");
             }
         }
         return rules;
