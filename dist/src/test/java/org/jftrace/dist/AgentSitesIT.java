@@ -132,4 +132,25 @@ class AgentSitesIT {
         Files.createDirectories(f.getParent());
         Files.write(f, cw.toByteArray());
     }
+
+    @Test
+    void classWhoseLoaderCannotSeeTheRuntimeLoadsUnchangedAndIsReported(@TempDir Path tmp) throws Exception {
+        Path report = tmp.resolve("report.txt");
+        ChildJvm r = ChildJvm.run("report=" + report, List.of("-cp", CP), "itest.HostileLoaderApp");
+        assertThat(r.exitCode).as(r.toString()).isZero();
+        assertThat(r.out).contains("result hello hostile!");
+        assertThat(Files.readString(report)).contains(
+                "itest.Isolated\tits class loader does not delegate org.jftrace to the boot class path");
+    }
+
+    @Test
+    void badAgentOptionIsOneLineNamingItAndTheApplicationRunsUntouched() throws Exception {
+        ChildJvm r = ChildJvm.run("include=itest.*,tracer=function,fliter=itest.*", List.of("-cp", CP), "itest.PlainApp");
+        assertThat(r.exitCode).as(r.toString()).isZero();
+        assertThat(r.err.lines().filter(l -> l.startsWith("jftrace:")).toList())
+                .containsExactly("jftrace: unknown agent option 'fliter' (known: include, exclude, filter, notrace, "
+                        + "graph_function, graph_notrace, trace_options, tracer, output, report, clock, buffer_size_kb, "
+                        + "max_graph_depth, tracing_thresh, pid, verbose, control); tracing is off");
+        assertThat(r.out).contains("result 10");
+    }
 }
