@@ -1,0 +1,38 @@
+package org.jftrace.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class AgentOptionsTest {
+
+    @Test
+    void listKeysRepeatAndValueKeysTakeOneValue() {
+        AgentOptions o = AgentOptions.parse("include=com.acme.*,include=org.x.*,tracer=function,verbose");
+        assertThat(o.list("include")).containsExactly("com.acme.*", "org.x.*");
+        assertThat(o.get("tracer", "nop")).isEqualTo("function");
+        assertThat(o.get("output", "none")).isEqualTo("none");
+        assertThat(o.has("verbose")).isTrue();
+        assertThat(o.get("verbose", null)).isEqualTo("true");
+    }
+
+    @Test
+    void emptyOrMissingOptionsMeanDefaults() {
+        assertThat(AgentOptions.parse(null).list("include")).isEmpty();
+        assertThat(AgentOptions.parse("").has("tracer")).isFalse();
+        assertThat(AgentOptions.parse(",,").has("tracer")).isFalse();
+    }
+
+    @Test
+    void unknownKeyIsNamed() {
+        assertThatThrownBy(() -> AgentOptions.parse("tracer=function,tarcer=x"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("unknown agent option 'tarcer'");
+    }
+
+    @Test
+    void singleValueKeyGivenTwiceIsAnError() {
+        assertThatThrownBy(() -> AgentOptions.parse("tracer=function,tracer=nop"))
+                .hasMessage("agent option 'tracer' given twice");
+    }
+}
