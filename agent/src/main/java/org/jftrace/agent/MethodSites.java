@@ -14,7 +14,19 @@ import org.objectweb.asm.commons.AdviceAdapter;
  *   entry:   [receiver] args...  invokedynamic jftrace_entry(..)Object  astore token
  *   return:  dup[2]  aload token  invokedynamic jftrace_exit(R, Object)V   xreturn
  *   handler: (catch-all over the body) dup  aload token  invokedynamic jftrace_throw(Throwable, Object)V  athrow
+ *   patched: (handler of the entry invokedynamic alone) invokedynamic jftrace_replaced(Throwable)R  xreturn
  * </pre>
+ *
+ * <p>The last one is how a live patch (an IPMODIFY direct ops) skips the body: a call site cannot
+ * return from its caller, so a patched entry throws a preallocated signal that carries the
+ * replacement value, and this handler returns it (anything else it rethrows). It costs 6 bytes of code
+ * per method (plus an exception-table entry and a stack map frame, which do not count against
+ * HotSpot's inlining limits), and nothing at run time while the function is not patched: C2 inlines
+ * the entry's no-op target, which cannot throw, so the handler is never even compiled. The
+ * alternatives cost more on every method: a check of the token after the entry
+ * ({@code aload; instanceof; ifeq; aload; invokedynamic; xreturn}, 16 bytes and a frame per method),
+ * or a check at the exit, which would run the body anyway. Constructors and class files older than
+ * version 51 get no such handler and cannot be patched.
  *
  * Class files older than version 51 cannot hold invokedynamic; they get the same shape through
  * {@code LegacySites} and {@code invokestatic}, and carry no stack map frames.
@@ -29,6 +41,7 @@ final class MethodSites extends AdviceAdapter {
             "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;I)Ljava/lang/invoke/CallSite;";
     private static final Handle ENTRY_BSM = new Handle(H_INVOKESTATIC, RT + "Trampoline", "entry", BSM_DESC, false);
     private static final Handle EXIT_BSM = new Handle(H_INVOKESTATIC, RT + "Trampoline", "exit", BSM_DESC, false);
+    private static final Handle REPLACED_BSM = new Handle(H_INVOKESTATIC, RT + "Trampoline", "replaced", BSM_DESC, false);
     private static final Type OBJECT = Type.getType(Object.class);
     private static final Type THROWABLE = Type.getType(Throwable.class);
 
@@ -44,6 +57,10 @@ final class MethodSites extends AdviceAdapter {
     private int token = -1;
     private final Label tryStart = new Label();
     private final Label handler = new Label();
+    private final Label entryStart = new Label();
+    private final Label entryEnd = new Label();
+    private final Label patched = new Label();
+    private boolean patchable;
 
     MethodSites(MethodVisitor mv, int access, String name, String desc, String owner, int ip, boolean legacy) {
         super(Opcodes.ASM9, mv, access, name, desc);
@@ -73,7 +90,14 @@ final class MethodSites extends AdviceAdapter {
                 d.append(argTypes[i].getDescriptor());
             }
             d.append(")Ljava/lang/Object;");
+            patchable = !isConstructor;
+            if (patchable) {
+                visitLabel(entryStart);
+            }
             invokeDynamic("jftrace_entry", d.toString(), ENTRY_BSM, ip);
+            if (patchable) {
+                visitLabel(entryEnd);
+            }
         }
         storeLocal(token);
         visitLabel(tryStart);
@@ -185,6 +209,16 @@ final class MethodSites extends AdviceAdapter {
         visitInvokeDynamicInsn(name, desc, bsm, ipArg);
     }
 
+    /** The live-patch return: the handler of the entry instruction alone (see the class comment). */
+    private void patchedReturn() {
+        visitLabel(patched);
+        // Straight to the writer: LocalVariablesSorter would add the token, unassigned at the entry.
+        mv.visitFrame(F_NEW, 0, new Object[0], 1, new Object[] {THROWABLE.getInternalName()});
+        invokeDynamic("jftrace_replaced", "(Ljava/lang/Throwable;)" + returnType.getDescriptor(), REPLACED_BSM, ip);
+        mv.visitInsn(returnType.getOpcode(IRETURN)); // straight to the writer: not an exit to instrument
+        visitTryCatchBlock(entryStart, entryEnd, patched, null);
+    }
+
     @Override
     public void visitMaxs(int maxStack, int maxLocals) {
         if (token >= 0) {
@@ -204,6 +238,9 @@ final class MethodSites extends AdviceAdapter {
             throwException();
             // Added last, so that the method's own handlers keep precedence over the catch-all.
             visitTryCatchBlock(tryStart, handler, handler, null);
+            if (patchable) {
+                patchedReturn();
+            }
         }
         super.visitMaxs(maxStack, maxLocals);
     }

@@ -44,6 +44,11 @@ public final class Trampoline {
     private static final MethodHandle EXIT_D;
     private static final MethodHandle EXIT_L;
     private static final MethodHandle EXIT_T;
+    private static final MethodHandle REPLACED_J;
+    private static final MethodHandle REPLACED_F;
+    private static final MethodHandle REPLACED_D;
+    private static final MethodHandle REPLACED_L;
+    private static final MethodHandle REPLACED_V;
 
     static {
         try {
@@ -70,6 +75,12 @@ public final class Trampoline {
                     MethodType.methodType(void.class, Object.class, Object.class, int.class));
             EXIT_T = LOOKUP.findStatic(Trampoline.class, "exitT",
                     MethodType.methodType(void.class, Throwable.class, Object.class, int.class));
+            MethodType th = MethodType.methodType(void.class, Throwable.class, int.class);
+            REPLACED_J = LOOKUP.findStatic(Trampoline.class, "replacedJ", th.changeReturnType(long.class));
+            REPLACED_F = LOOKUP.findStatic(Trampoline.class, "replacedF", th.changeReturnType(float.class));
+            REPLACED_D = LOOKUP.findStatic(Trampoline.class, "replacedD", th.changeReturnType(double.class));
+            REPLACED_L = LOOKUP.findStatic(Trampoline.class, "replacedL", th.changeReturnType(Object.class));
+            REPLACED_V = LOOKUP.findStatic(Trampoline.class, "replacedV", th);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -92,14 +103,82 @@ public final class Trampoline {
         }
     }
 
-    /** Bootstrap of a method's exit sites ({@code jftrace_exit}) and its throw site ({@code jftrace_throw}). */
+    /**
+     * Bootstrap of a method's exit sites ({@code jftrace_exit}) and its throw site
+     * ({@code jftrace_throw}): {@link ExitSite}s, relinked with the entry site when a direct exit
+     * handler comes or goes (see {@link DirectTarget}).
+     */
     public static CallSite exit(MethodHandles.Lookup caller, String name, MethodType type, int ip) {
         try {
-            return new ConstantCallSite(exitTarget(type, ip));
+            return Ftrace.linkExit(ip, type, "jftrace_throw".equals(name));
         } catch (Throwable t) {
             FtraceLog.warn("cannot link an exit site of function " + ip + " in " + caller.lookupClass().getName()
                     + ": " + t);
             return new ConstantCallSite(MethodHandles.empty(type));
+        }
+    }
+
+    /**
+     * Bootstrap of a method's live-patch return ({@code jftrace_replaced(Throwable)R}), the handler of
+     * the entry instruction alone: turns a {@link Replaced} signal thrown by a patched entry into the
+     * return of the replacement value, and rethrows anything else.
+     */
+    public static CallSite replaced(MethodHandles.Lookup caller, String name, MethodType type, int ip) {
+        try {
+            return new ConstantCallSite(replacedTarget(type, ip));
+        } catch (Throwable t) {
+            FtraceLog.warn("cannot link the live-patch return of function " + ip + " in "
+                    + caller.lookupClass().getName() + ": " + t);
+            return new ConstantCallSite(MethodHandles.throwException(type.returnType(), Throwable.class).asType(
+                    type.changeParameterType(0, Throwable.class)));
+        }
+    }
+
+    static MethodHandle replacedTarget(MethodType type, int ip) {
+        Class<?> r = type.returnType();
+        MethodHandle h;
+        if (r == void.class) {
+            h = REPLACED_V;
+        } else if (r == float.class) {
+            h = REPLACED_F;
+        } else if (r == double.class) {
+            h = REPLACED_D;
+        } else if (r.isPrimitive()) {
+            h = REPLACED_J;
+        } else {
+            h = REPLACED_L;
+        }
+        return MethodHandles.explicitCastArguments(MethodHandles.insertArguments(h, 1, ip), type);
+    }
+
+    /** A method's exit or throw site. */
+    static final class ExitSite extends MutableCallSite {
+        final int ip;
+        final boolean isThrow;
+
+        ExitSite(MethodType type, int ip, boolean isThrow) {
+            super(type);
+            this.ip = ip;
+            this.isThrow = isThrow;
+        }
+    }
+
+    /**
+     * The target of an exit site: behind the group's guard, the function's direct exit handler for its
+     * own token when there is one, else (and always as the fallback) the generic exit, which is right
+     * for every token.
+     */
+    static MethodHandle guardedExit(DynFtrace rec, PatchGroup group, ExitSite site) {
+        MethodHandle generic = exitTarget(site.type(), rec.ip);
+        DirectTarget d = rec.direct();
+        if (d == null || d.h.isGeneric()) {
+            return generic;
+        }
+        try {
+            return group.sp.guardWithTest(d.exitTarget(site.type(), site.isThrow, generic), generic);
+        } catch (RuntimeException e) { // e.g. a handler naming a class of another loader
+            FtraceLog.warn("cannot bind the direct exit of " + rec.name + " exactly (" + e + "); it is called boxed");
+            return generic;
         }
     }
 
@@ -130,6 +209,14 @@ public final class Trampoline {
     static MethodHandle boundTarget(DynFtrace rec, Object binding, MethodType type) {
         if (binding == OpsListFunc.NOP) {
             return MethodHandles.empty(type);
+        }
+        if (binding instanceof DirectTarget) {
+            try {
+                return ((DirectTarget) binding).entryTarget(type);
+            } catch (RuntimeException e) { // e.g. a handler naming a class of another loader
+                FtraceLog.warn("cannot bind the direct call of " + rec.name + " exactly (" + e + "); it is called boxed");
+                return collect(MethodHandles.insertArguments(SLOW, 0, rec), type);
+            }
         }
         if (binding instanceof FtraceOps) {
             FtraceOps op = (FtraceOps) binding;
@@ -188,7 +275,11 @@ public final class Trampoline {
             receiver = all[0];
             args = Arrays.copyOfRange(all, 1, all.length);
         }
-        return ThreadCtx.current().enter(binding, ip, receiver, args);
+        Frame f = ThreadCtx.current().enter(binding, ip, receiver, args);
+        if (f != null && f.replaced) {
+            throw f.direct.signal(f.replacement, f); // a live patch in the list path: skip the body
+        }
+        return f;
     }
 
     /**
@@ -201,6 +292,9 @@ public final class Trampoline {
         if (b == OpsListFunc.NOP) {
             return null;
         }
+        if (b instanceof DirectTarget) {
+            return ThreadCtx.current().enterDirect((DirectTarget) b, all);
+        }
         boolean regs = b instanceof FtraceOps
                 ? ((FtraceOps) b).hasFlag(FtraceOps.FL_SAVE_REGS)
                 : ((OpsListFunc) b).saveRegs;
@@ -212,45 +306,122 @@ public final class Trampoline {
 
     // Exits: (return value, token, ip). A null token means the entry called nothing.
 
+    /** The exit of a call whose entry ran a direct ops alone: its exit handlers, boxed (the slow path). */
+    private static void exitDirect(Object token, long bits, Object obj, Throwable thrown) {
+        ThreadCtx.current().exitDirect((DirectTarget) token, bits, obj, thrown);
+    }
+
     public static void exitV(Object token, int ip) {
-        if (token != null) {
+        if (token instanceof Frame) {
             Frame f = (Frame) token;
             f.ctx.exit(f, ip, 0L, null, null);
+        } else if (token != null) {
+            exitDirect(token, 0L, null, null);
         }
     }
 
     public static void exitJ(long ret, Object token, int ip) {
-        if (token != null) {
+        if (token instanceof Frame) {
             Frame f = (Frame) token;
             f.ctx.exit(f, ip, ret, null, null);
+        } else if (token != null) {
+            exitDirect(token, ret, null, null);
         }
     }
 
     public static void exitF(float ret, Object token, int ip) {
-        if (token != null) {
+        if (token instanceof Frame) {
             Frame f = (Frame) token;
             f.ctx.exit(f, ip, Float.floatToRawIntBits(ret), null, null);
+        } else if (token != null) {
+            exitDirect(token, Float.floatToRawIntBits(ret), null, null);
         }
     }
 
     public static void exitD(double ret, Object token, int ip) {
-        if (token != null) {
+        if (token instanceof Frame) {
             Frame f = (Frame) token;
             f.ctx.exit(f, ip, Double.doubleToRawLongBits(ret), null, null);
+        } else if (token != null) {
+            exitDirect(token, Double.doubleToRawLongBits(ret), null, null);
         }
     }
 
     public static void exitL(Object ret, Object token, int ip) {
-        if (token != null) {
+        if (token instanceof Frame) {
             Frame f = (Frame) token;
             f.ctx.exit(f, ip, 0L, ret, null);
+        } else if (token != null) {
+            exitDirect(token, 0L, ret, null);
         }
     }
 
     public static void exitT(Throwable thrown, Object token, int ip) {
-        if (token != null) {
+        if (token instanceof Frame) {
             Frame f = (Frame) token;
             f.ctx.exit(f, ip, 0L, null, thrown);
+        } else if (token != null) {
+            exitDirect(token, 0L, null, thrown);
         }
+    }
+
+    // The live-patch returns: (signal, ip) -> the replacement value. Anything else is rethrown.
+
+    private static Replaced take(Throwable t, int ip) throws Throwable {
+        if (!(t instanceof Replaced)) {
+            throw t;
+        }
+        return (Replaced) t;
+    }
+
+    /** Runs the exit callbacks of the patched call's frame (ops tracing it besides the patch). */
+    private static void replacedExit(Object token, int ip, long bits, Object obj) {
+        if (token instanceof Frame) {
+            Frame f = (Frame) token;
+            f.ctx.exit(f, ip, bits, obj, null);
+        }
+    }
+
+    public static long replacedJ(Throwable t, int ip) throws Throwable {
+        Replaced r = take(t, ip);
+        long v = r.bits;
+        Object tok = r.token;
+        r.set(0L, null, null);
+        replacedExit(tok, ip, v, null);
+        return v;
+    }
+
+    public static float replacedF(Throwable t, int ip) throws Throwable {
+        Replaced r = take(t, ip);
+        long v = r.bits;
+        Object tok = r.token;
+        r.set(0L, null, null);
+        replacedExit(tok, ip, v, null);
+        return Float.intBitsToFloat((int) v);
+    }
+
+    public static double replacedD(Throwable t, int ip) throws Throwable {
+        Replaced r = take(t, ip);
+        long v = r.bits;
+        Object tok = r.token;
+        r.set(0L, null, null);
+        replacedExit(tok, ip, v, null);
+        return Double.longBitsToDouble(v);
+    }
+
+    public static Object replacedL(Throwable t, int ip) throws Throwable {
+        Replaced r = take(t, ip);
+        Object v = r.obj;
+        Object tok = r.token;
+        r.set(0L, null, null);
+        replacedExit(tok, ip, 0L, v);
+        return v;
+    }
+
+    public static void replacedV(Throwable t, int ip) throws Throwable {
+        Replaced r = take(t, ip);
+        Object tok = r.token;
+        r.set(0L, null, null);
+        replacedExit(tok, ip, 0L, null);
     }
 }
