@@ -14,21 +14,23 @@ import org.objectweb.asm.commons.AdviceAdapter;
  *   entry:   [receiver] args...  invokedynamic jftrace_entry(..)Object  astore token
  *   return:  dup[2]  aload token  invokedynamic jftrace_exit(R, Object)V   xreturn
  *   handler: (catch-all over the body) dup  aload token  invokedynamic jftrace_throw(Throwable, Object)V  athrow
- *   patched: (handler of the entry invokedynamic alone) invokedynamic jftrace_replaced(Throwable)R  xreturn
  * </pre>
  *
- * <p>The last one is how a live patch (an IPMODIFY direct ops) skips the body: a call site cannot
- * return from its caller, so a patched entry throws a preallocated signal that carries the
- * replacement value, and this handler returns it (anything else it rethrows). It costs 6 bytes of code
- * per method (plus an exception-table entry and a stack map frame, which do not count against
- * HotSpot's inlining limits), and nothing at run time while the function is not patched: C2 inlines
- * the entry's no-op target, which cannot throw, so the handler is never even compiled. The
- * alternatives cost more on every method: a check of the token after the entry
- * ({@code aload; instanceof; ifeq; aload; invokedynamic; xreturn}, 16 bytes and a frame per method),
- * or a check at the exit, which would run the body anyway. Constructors and class files older than
- * version 51 get no such handler and cannot be patched.
+ * <p><b>Live patching.</b> For methods other than constructors the token starts as null
+ * ({@code aconst_null; astore token}), the catch-all handler covers the entry site too, and it ends
+ * in the site instead of an {@code athrow}:
+ * <pre>
+ *   handler: aload token  invokedynamic jftrace_throw(Throwable, Object)R  xreturn
+ * </pre>
+ * The site's target runs the exit callbacks and rethrows the throwable itself, except for the signal
+ * a live-patched entry throws to skip the body (a call site cannot return from its caller): for that
+ * one it returns the replacement value, which the {@code xreturn} returns. Compared with the plain
+ * shape ({@code dup; aload; invokedynamic; athrow}) this adds 1 to 2 bytes per method (the token's
+ * initialisation, less the {@code dup}), and nothing at run time while nothing patches the method:
+ * C2 inlines the entry's no-op target, which cannot throw. A check of the token after the entry would
+ * cost 16 bytes and a frame in every method; a check at the exit would run the body anyway.
  *
- * Class files older than version 51 cannot hold invokedynamic; they get the same shape through
+  * Class files older than version 51 cannot hold invokedynamic; they get the same shape through
  * {@code LegacySites} and {@code invokestatic}, and carry no stack map frames.
  *
  * <p>A constructor's entry comes after its {@code super(...)}/{@code this(...)} call, where the
@@ -41,7 +43,6 @@ final class MethodSites extends AdviceAdapter {
             "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;I)Ljava/lang/invoke/CallSite;";
     private static final Handle ENTRY_BSM = new Handle(H_INVOKESTATIC, RT + "Trampoline", "entry", BSM_DESC, false);
     private static final Handle EXIT_BSM = new Handle(H_INVOKESTATIC, RT + "Trampoline", "exit", BSM_DESC, false);
-    private static final Handle REPLACED_BSM = new Handle(H_INVOKESTATIC, RT + "Trampoline", "replaced", BSM_DESC, false);
     private static final Type OBJECT = Type.getType(Object.class);
     private static final Type THROWABLE = Type.getType(Throwable.class);
 
@@ -57,9 +58,7 @@ final class MethodSites extends AdviceAdapter {
     private int token = -1;
     private final Label tryStart = new Label();
     private final Label handler = new Label();
-    private final Label entryStart = new Label();
-    private final Label entryEnd = new Label();
-    private final Label patched = new Label();
+    /** Whether the catch-all covers the entry and returns a live patch's value (not constructors). */
     private boolean patchable;
 
     MethodSites(MethodVisitor mv, int access, String name, String desc, String owner, int ip, boolean legacy) {
@@ -77,6 +76,12 @@ final class MethodSites extends AdviceAdapter {
     @Override
     protected void onMethodEnter() {
         token = newLocal(OBJECT);
+        patchable = !legacy && !isConstructor;
+        if (patchable) {
+            visitInsn(ACONST_NULL);
+            storeLocal(token);
+            visitLabel(tryStart);
+        }
         if (legacy) {
             legacyEntry();
         } else {
@@ -90,17 +95,12 @@ final class MethodSites extends AdviceAdapter {
                 d.append(argTypes[i].getDescriptor());
             }
             d.append(")Ljava/lang/Object;");
-            patchable = !isConstructor;
-            if (patchable) {
-                visitLabel(entryStart);
-            }
             invokeDynamic("jftrace_entry", d.toString(), ENTRY_BSM, ip);
-            if (patchable) {
-                visitLabel(entryEnd);
-            }
         }
         storeLocal(token);
-        visitLabel(tryStart);
+        if (!patchable) {
+            visitLabel(tryStart);
+        }
     }
 
     private void legacyEntry() {
@@ -209,16 +209,6 @@ final class MethodSites extends AdviceAdapter {
         visitInvokeDynamicInsn(name, desc, bsm, ipArg);
     }
 
-    /** The live-patch return: the handler of the entry instruction alone (see the class comment). */
-    private void patchedReturn() {
-        visitLabel(patched);
-        // Straight to the writer: LocalVariablesSorter would add the token, unassigned at the entry.
-        mv.visitFrame(F_NEW, 0, new Object[0], 1, new Object[] {THROWABLE.getInternalName()});
-        invokeDynamic("jftrace_replaced", "(Ljava/lang/Throwable;)" + returnType.getDescriptor(), REPLACED_BSM, ip);
-        mv.visitInsn(returnType.getOpcode(IRETURN)); // straight to the writer: not an exit to instrument
-        visitTryCatchBlock(entryStart, entryEnd, patched, null);
-    }
-
     @Override
     public void visitMaxs(int maxStack, int maxLocals) {
         if (token >= 0) {
@@ -228,19 +218,23 @@ final class MethodSites extends AdviceAdapter {
                 // whatever the body keeps in its slots. LocalVariablesSorter adds the token's type.
                 visitFrame(F_NEW, 0, new Object[0], 1, new Object[] {THROWABLE.getInternalName()});
             }
-            dup();
-            loadLocal(token);
-            if (legacy) {
-                legacyExit(null, true);
+            if (patchable) {
+                loadLocal(token);
+                invokeDynamic("jftrace_throw", "(Ljava/lang/Throwable;Ljava/lang/Object;)" + returnType.getDescriptor(),
+                        EXIT_BSM, ip);
+                mv.visitInsn(returnType.getOpcode(IRETURN)); // straight to the writer: not an exit to instrument
             } else {
-                invokeDynamic("jftrace_throw", "(Ljava/lang/Throwable;Ljava/lang/Object;)V", EXIT_BSM, ip);
+                dup();
+                loadLocal(token);
+                if (legacy) {
+                    legacyExit(null, true);
+                } else {
+                    invokeDynamic("jftrace_throw", "(Ljava/lang/Throwable;Ljava/lang/Object;)V", EXIT_BSM, ip);
+                }
+                throwException();
             }
-            throwException();
             // Added last, so that the method's own handlers keep precedence over the catch-all.
             visitTryCatchBlock(tryStart, handler, handler, null);
-            if (patchable) {
-                patchedReturn();
-            }
         }
         super.visitMaxs(maxStack, maxLocals);
     }

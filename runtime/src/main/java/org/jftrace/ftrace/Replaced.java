@@ -2,9 +2,10 @@ package org.jftrace.ftrace;
 
 /**
  * The signal a live-patched entry site throws to skip the method's body: the JVM has no way for a
- * call site to return from its caller, so the patched entry throws this and a handler that covers
- * only the entry instruction ({@code invokedynamic jftrace_replaced(Throwable)R; xreturn}, planted in
- * every method) turns it into the return of the replacement value.
+ * call site to return from its caller, so the patched entry throws this, and the method's catch-all
+ * handler, which covers the entry site too ({@code aload token; invokedynamic jftrace_throw(Throwable,
+ * Object)R; xreturn}, see the agent's MethodSites), returns the replacement value it carries instead
+ * of rethrowing.
  *
  * <p>One per thread, preallocated, without a stack trace: it lives only from the entry site's throw to
  * the handler right after it, where nothing else runs on the thread, so it is never in use twice.

@@ -49,6 +49,7 @@ public final class Trampoline {
     private static final MethodHandle REPLACED_D;
     private static final MethodHandle REPLACED_L;
     private static final MethodHandle REPLACED_V;
+    private static final MethodHandle IS_REPLACED;
 
     static {
         try {
@@ -81,6 +82,7 @@ public final class Trampoline {
             REPLACED_D = LOOKUP.findStatic(Trampoline.class, "replacedD", th.changeReturnType(double.class));
             REPLACED_L = LOOKUP.findStatic(Trampoline.class, "replacedL", th.changeReturnType(Object.class));
             REPLACED_V = LOOKUP.findStatic(Trampoline.class, "replacedV", th);
+            IS_REPLACED = LOOKUP.findStatic(Trampoline.class, "isReplaced", MethodType.methodType(boolean.class, Throwable.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -114,23 +116,11 @@ public final class Trampoline {
         } catch (Throwable t) {
             FtraceLog.warn("cannot link an exit site of function " + ip + " in " + caller.lookupClass().getName()
                     + ": " + t);
+            if ("jftrace_throw".equals(name)) { // never swallow the method's exception
+                return new ConstantCallSite(MethodHandles.dropArguments(
+                        MethodHandles.throwException(type.returnType(), Throwable.class), 1, Object.class).asType(type));
+            }
             return new ConstantCallSite(MethodHandles.empty(type));
-        }
-    }
-
-    /**
-     * Bootstrap of a method's live-patch return ({@code jftrace_replaced(Throwable)R}), the handler of
-     * the entry instruction alone: turns a {@link Replaced} signal thrown by a patched entry into the
-     * return of the replacement value, and rethrows anything else.
-     */
-    public static CallSite replaced(MethodHandles.Lookup caller, String name, MethodType type, int ip) {
-        try {
-            return new ConstantCallSite(replacedTarget(type, ip));
-        } catch (Throwable t) {
-            FtraceLog.warn("cannot link the live-patch return of function " + ip + " in "
-                    + caller.lookupClass().getName() + ": " + t);
-            return new ConstantCallSite(MethodHandles.throwException(type.returnType(), Throwable.class).asType(
-                    type.changeParameterType(0, Throwable.class)));
         }
     }
 
@@ -169,17 +159,36 @@ public final class Trampoline {
      * for every token.
      */
     static MethodHandle guardedExit(DynFtrace rec, PatchGroup group, ExitSite site) {
-        MethodHandle generic = exitTarget(site.type(), rec.ip);
+        MethodType type = site.type().changeReturnType(void.class); // (R, Object)V or (Throwable, Object)V
+        MethodHandle generic = exitTarget(type, rec.ip);
+        MethodHandle h = generic;
         DirectTarget d = rec.direct();
-        if (d == null || d.h.isGeneric()) {
-            return generic;
+        if (d != null && !d.h.isGeneric()) {
+            try {
+                h = group.sp.guardWithTest(d.exitTarget(type, site.isThrow, generic), generic);
+            } catch (RuntimeException e) { // e.g. a handler naming a class of another loader
+                FtraceLog.warn("cannot bind the direct exit of " + rec.name + " exactly (" + e + "); it is called boxed");
+            }
         }
-        try {
-            return group.sp.guardWithTest(d.exitTarget(site.type(), site.isThrow, generic), generic);
-        } catch (RuntimeException e) { // e.g. a handler naming a class of another loader
-            FtraceLog.warn("cannot bind the direct exit of " + rec.name + " exactly (" + e + "); it is called boxed");
-            return generic;
-        }
+        return site.isThrow ? throwTarget(site.type(), h, rec.ip) : h;
+    }
+
+    /**
+     * The catch-all's site {@code (Throwable, token)R}: a live patch's signal returns the replacement
+     * value; anything else runs the exit callbacks ({@code exit}) and is rethrown, unchanged, from here.
+     */
+    private static MethodHandle throwTarget(MethodType type, MethodHandle exit, int ip) {
+        Class<?> r = type.returnType();
+        MethodHandle rethrow = MethodHandles.dropArguments(MethodHandles.throwException(r, Throwable.class), 1, Object.class);
+        MethodHandle thrown = MethodHandles.foldArguments(rethrow, exit);
+        MethodHandle replaced = MethodHandles.dropArguments(
+                replacedTarget(MethodType.methodType(r, Throwable.class), ip), 1, Object.class);
+        MethodHandle isReplaced = MethodHandles.dropArguments(IS_REPLACED, 1, Object.class);
+        return MethodHandles.guardWithTest(isReplaced, replaced, thrown).asType(type);
+    }
+
+    static boolean isReplaced(Throwable t) {
+        return t instanceof Replaced;
     }
 
     static MethodHandle exitTarget(MethodType type, int ip) {
