@@ -16,7 +16,21 @@ import org.objectweb.asm.commons.AdviceAdapter;
  *   handler: (catch-all over the body) dup  aload token  invokedynamic jftrace_throw(Throwable, Object)V  athrow
  * </pre>
  *
- * Class files older than version 51 cannot hold invokedynamic; they get the same shape through
+ * <p><b>Live patching.</b> For methods other than constructors the token starts as null
+ * ({@code aconst_null; astore token}), the catch-all handler covers the entry site too, and it ends
+ * in the site instead of an {@code athrow}:
+ * <pre>
+ *   handler: aload token  invokedynamic jftrace_throw(Throwable, Object)R  xreturn
+ * </pre>
+ * The site's target runs the exit callbacks and rethrows the throwable itself, except for the signal
+ * a live-patched entry throws to skip the body (a call site cannot return from its caller): for that
+ * one it returns the replacement value, which the {@code xreturn} returns. Compared with the plain
+ * shape ({@code dup; aload; invokedynamic; athrow}) this adds 1 to 2 bytes per method (the token's
+ * initialisation, less the {@code dup}), and nothing at run time while nothing patches the method:
+ * C2 inlines the entry's no-op target, which cannot throw. A check of the token after the entry would
+ * cost 16 bytes and a frame in every method; a check at the exit would run the body anyway.
+ *
+  * Class files older than version 51 cannot hold invokedynamic; they get the same shape through
  * {@code LegacySites} and {@code invokestatic}, and carry no stack map frames.
  *
  * <p>A constructor's entry comes after its {@code super(...)}/{@code this(...)} call, where the
@@ -44,6 +58,8 @@ final class MethodSites extends AdviceAdapter {
     private int token = -1;
     private final Label tryStart = new Label();
     private final Label handler = new Label();
+    /** Whether the catch-all covers the entry and returns a live patch's value (not constructors). */
+    private boolean patchable;
 
     MethodSites(MethodVisitor mv, int access, String name, String desc, String owner, int ip, boolean legacy) {
         super(Opcodes.ASM9, mv, access, name, desc);
@@ -60,6 +76,12 @@ final class MethodSites extends AdviceAdapter {
     @Override
     protected void onMethodEnter() {
         token = newLocal(OBJECT);
+        patchable = !legacy && !isConstructor;
+        if (patchable) {
+            visitInsn(ACONST_NULL);
+            storeLocal(token);
+            visitLabel(tryStart);
+        }
         if (legacy) {
             legacyEntry();
         } else {
@@ -76,7 +98,9 @@ final class MethodSites extends AdviceAdapter {
             invokeDynamic("jftrace_entry", d.toString(), ENTRY_BSM, ip);
         }
         storeLocal(token);
-        visitLabel(tryStart);
+        if (!patchable) {
+            visitLabel(tryStart);
+        }
     }
 
     private void legacyEntry() {
@@ -194,14 +218,21 @@ final class MethodSites extends AdviceAdapter {
                 // whatever the body keeps in its slots. LocalVariablesSorter adds the token's type.
                 visitFrame(F_NEW, 0, new Object[0], 1, new Object[] {THROWABLE.getInternalName()});
             }
-            dup();
-            loadLocal(token);
-            if (legacy) {
-                legacyExit(null, true);
+            if (patchable) {
+                loadLocal(token);
+                invokeDynamic("jftrace_throw", "(Ljava/lang/Throwable;Ljava/lang/Object;)" + returnType.getDescriptor(),
+                        EXIT_BSM, ip);
+                mv.visitInsn(returnType.getOpcode(IRETURN)); // straight to the writer: not an exit to instrument
             } else {
-                invokeDynamic("jftrace_throw", "(Ljava/lang/Throwable;Ljava/lang/Object;)V", EXIT_BSM, ip);
+                dup();
+                loadLocal(token);
+                if (legacy) {
+                    legacyExit(null, true);
+                } else {
+                    invokeDynamic("jftrace_throw", "(Ljava/lang/Throwable;Ljava/lang/Object;)V", EXIT_BSM, ip);
+                }
+                throwException();
             }
-            throwException();
             // Added last, so that the method's own handlers keep precedence over the catch-all.
             visitTryCatchBlock(tryStart, handler, handler, null);
         }

@@ -33,6 +33,10 @@ public final class DynFtrace {
 
     // Guarded by Ftrace.LOCK.
     MutableCallSite[] sites = new MutableCallSite[0];
+    /** The exit, throw and replaced sites (see {@link Trampoline#exit}); relinked with the entry. */
+    Trampoline.ExitSite[] exitSites = new Trampoline.ExitSite[0];
+    /** Whether the exit sites are bound to a direct exit handler now (so must be relinked on change). */
+    boolean exitsDirect;
     PatchGroup group;
     int flags;
 
@@ -60,7 +64,41 @@ public final class DynFtrace {
     /** @return the number of ops tracing this function. */
     public int count() {
         Object b = binding;
-        return b instanceof FtraceOps ? 1 : ((OpsListFunc) b).ops.length;
+        return b instanceof FtraceOps || b instanceof DirectTarget ? 1 : ((OpsListFunc) b).ops.length;
+    }
+
+    /** @return the direct target of the function's direct ops, or null. */
+    DirectTarget direct() {
+        Object b = binding;
+        return b instanceof DirectTarget ? (DirectTarget) b : b instanceof OpsListFunc ? ((OpsListFunc) b).direct : null;
+    }
+
+    boolean isConstructor() {
+        return name.contains(".<init>(");
+    }
+
+    /** e.g. {@code com/acme/Foo}. */
+    String ownerInternal() {
+        return name.substring(0, name.lastIndexOf('.', name.indexOf('('))).replace('.', '/');
+    }
+
+    String descriptor() {
+        return name.substring(name.indexOf('('));
+    }
+
+    String returnDescriptor() {
+        String d = descriptor();
+        return d.substring(d.indexOf(')') + 1);
+    }
+
+    /** The entry site's parameters as descriptors: the receiver (if any), then the arguments. */
+    java.util.List<String> entryParameterDescriptors() {
+        java.util.List<String> p = new java.util.ArrayList<>();
+        if (hasReceiver) {
+            p.add("L" + ownerInternal() + ";");
+        }
+        p.addAll(DirectTarget.parameterDescriptors(descriptor()));
+        return p;
     }
 
     @Override

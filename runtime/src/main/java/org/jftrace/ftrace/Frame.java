@@ -28,6 +28,11 @@ final class Frame extends Regs {
     long retBits;
     Object retObj;
     Throwable thrown;
+    /** The direct handlers the entry ran (list path), for the exit; null if none. */
+    DirectTarget direct;
+    /** A live patch chose to replace the body; {@link #replacement} is the boxed value. */
+    boolean replaced;
+    Object replacement;
     private long[] data = new long[2];
 
     Frame(ThreadCtx ctx, int depth) {
@@ -44,6 +49,9 @@ final class Frame extends Regs {
         this.retBits = 0;
         this.retObj = null;
         this.thrown = null;
+        this.direct = null;
+        this.replaced = false;
+        this.replacement = null;
         data[0] = 0;
         data[1] = 0;
         if (data.length > 2) {
@@ -59,6 +67,8 @@ final class Frame extends Regs {
         args = null;
         retObj = null;
         thrown = null;
+        direct = null;
+        replacement = null;
     }
 
     private int position(FtraceOps op) {

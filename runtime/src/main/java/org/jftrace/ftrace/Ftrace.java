@@ -120,18 +120,29 @@ public final class Ftrace {
             if (op.state() != FtraceOps.STATE_UNREGISTERED) {
                 throw new IllegalStateException("ops '" + op.name + "' is already registered (EBUSY)");
             }
+            if (op.hasFlag(FtraceOps.FL_DIRECT)) {
+                throw new IllegalArgumentException("ops '" + op.name + "' has FL_DIRECT: register it with registerFtraceDirect (EINVAL)");
+            }
             // Rebuild membership over every function known now: functions appeared while it was away.
-            op.filterHash = rebuild(op.filterHash);
-            op.notraceHash = rebuild(op.notraceHash);
-            op.slot = FREE_SLOTS.isEmpty() ? nextSlot++ : FREE_SLOTS.poll();
-            op.failures = 0;
-            op.firstFailure = null;
-            FtraceOps[] a = Arrays.copyOf(opsList, opsList.length + 1);
-            a[a.length - 1] = op;
-            opsList = a;
-            op.setState(FtraceOps.STATE_ENABLED);
-            update();
+            FilterHash f = rebuild(op.filterHash);
+            FilterHash nt = rebuild(op.notraceHash);
+            checkExclusive(op, f, nt, null);
+            op.filterHash = f;
+            op.notraceHash = nt;
+            addOps(op);
         }
+    }
+
+    /** Adds a checked, unregistered ops to the list and patches its functions. Caller holds LOCK. */
+    private static void addOps(FtraceOps op) {
+        op.slot = FREE_SLOTS.isEmpty() ? nextSlot++ : FREE_SLOTS.poll();
+        op.failures = 0;
+        op.firstFailure = null;
+        FtraceOps[] a = Arrays.copyOf(opsList, opsList.length + 1);
+        a[a.length - 1] = op;
+        opsList = a;
+        op.setState(FtraceOps.STATE_ENABLED);
+        update();
     }
 
     /**
@@ -166,13 +177,159 @@ public final class Ftrace {
     }
 
     /**
+     * register_ftrace_direct: attaches {@code call} to the functions the ops' filter selects (set it
+     * first, as with {@code ftrace_set_filter_ip}; an empty filter is refused). A function traced by
+     * this ops alone gets its entry site (and exit sites, for exit handlers) bound straight to the
+     * handlers, called with the method's own arguments, unboxed; a function also traced by ordinary ops
+     * goes through the list path, which calls the direct handlers too (boxed).
+     *
+     * <p>Nothing is registered if any check fails: another direct ops (or, for {@link FtraceOps#FL_IPMODIFY},
+     * another IPMODIFY ops) already holds one of the functions ({@code IllegalStateException}, "EBUSY",
+     * naming the function and the holder); a handler's type does not match a function's
+     * ({@code IllegalArgumentException} naming both types).
+     *
+     * @param op an ops made with {@link FtraceOps#direct}
+     */
+    public static void registerFtraceDirect(FtraceOps op, DirectCall call) {
+        java.util.Objects.requireNonNull(call, "call");
+        synchronized (LOCK) {
+            if (!op.hasFlag(FtraceOps.FL_DIRECT) || op.func != null || op.retfunc != null) {
+                throw new IllegalArgumentException("ops '" + op.name + "' is not a direct ops: make it with FtraceOps.direct (EINVAL)");
+            }
+            if (op.state() != FtraceOps.STATE_UNREGISTERED) {
+                throw new IllegalStateException("ops '" + op.name + "' is already registered (EINVAL)");
+            }
+            if (call.patches() && !op.hasFlag(FtraceOps.FL_IPMODIFY)) {
+                throw new IllegalArgumentException("direct ops '" + op.name + "' replaces functions but lacks FL_IPMODIFY (EINVAL)");
+            }
+            FilterHash f = rebuild(op.filterHash);
+            FilterHash nt = rebuild(op.notraceHash);
+            checkExclusive(op, f, nt, call);
+            op.filterHash = f;
+            op.notraceHash = nt;
+            op.directTargets.clear();
+            op.directCall = call;
+            addOps(op);
+        }
+    }
+
+    /** register_ftrace_direct with an fentry handle alone: {@code DirectCall.entry(fentry)}. */
+    public static void registerFtraceDirect(FtraceOps op, java.lang.invoke.MethodHandle fentry) {
+        registerFtraceDirect(op, DirectCall.entry(fentry));
+    }
+
+    /**
+     * modify_ftrace_direct: swaps the handlers of a registered direct ops. No call misses both: the new
+     * targets of every function are published in one batch (one SwitchPoint invalidation, then a
+     * relink), and each call reaching a site runs either the old handler (the site's old target, still
+     * valid) or the new one (the slow path and the relinked target both read the new binding, written
+     * before the invalidation). A call whose entry ran the old handlers gets the old exit handlers.
+     * On a type mismatch nothing changes.
+     */
+    public static void modifyFtraceDirect(FtraceOps op, DirectCall call) {
+        java.util.Objects.requireNonNull(call, "call");
+        synchronized (LOCK) {
+            if (!op.hasFlag(FtraceOps.FL_DIRECT) || op.directCall == null || op.state() == FtraceOps.STATE_UNREGISTERED) {
+                throw new IllegalStateException("ops '" + op.name + "' is not a registered direct ops (EINVAL)");
+            }
+            if (call.patches() && !op.hasFlag(FtraceOps.FL_IPMODIFY)) {
+                throw new IllegalArgumentException("direct ops '" + op.name + "' replaces functions but lacks FL_IPMODIFY (EINVAL)");
+            }
+            checkExclusive(op, op.filterHash, op.notraceHash, call);
+            op.directTargets.clear();
+            op.directCall = call;
+            update();
+        }
+    }
+
+    /** unregister_ftrace_direct: detaches the direct ops; the functions' original behaviour is back. */
+    public static void unregisterFtraceDirect(FtraceOps op) {
+        if (!op.hasFlag(FtraceOps.FL_DIRECT)) {
+            throw new IllegalArgumentException("ops '" + op.name + "' is not a direct ops (EINVAL)");
+        }
+        unregisterFtraceFunction(op);
+        synchronized (LOCK) {
+            op.directCall = null;
+            op.directTargets.clear();
+        }
+    }
+
+    /**
+     * The kernel's rules, checked before anything changes: at most one direct ops and one IPMODIFY
+     * ops per function, a direct ops needs a non-empty filter and handlers of the right types.
+     */
+    private static void checkExclusive(FtraceOps op, FilterHash filter, FilterHash notrace, DirectCall call) {
+        boolean direct = op.hasFlag(FtraceOps.FL_DIRECT);
+        boolean ipmodify = op.hasFlag(FtraceOps.FL_IPMODIFY);
+        if (!direct && !ipmodify) {
+            return;
+        }
+        if (direct && filter.isEmpty()) {
+            throw new IllegalArgumentException("direct ops '" + op.name + "' has an empty filter: set the functions it attaches to first (EINVAL)");
+        }
+        FtraceOps[] reg = opsList;
+        int n = RECORDS.size();
+        for (int ip = 1; ip <= n; ip++) {
+            if (!traces(filter, notrace, ip)) {
+                continue;
+            }
+            DynFtrace rec = RECORDS.get(ip);
+            for (FtraceOps other : reg) {
+                if (other == op || !traces(other, ip)) {
+                    continue;
+                }
+                if (direct && other.hasFlag(FtraceOps.FL_DIRECT)) {
+                    throw new IllegalStateException("function " + rec.name + " is busy: direct ops '" + other.name
+                            + "' is attached to it; ops '" + op.name + "' cannot be (EBUSY)");
+                }
+                if (ipmodify && other.hasFlag(FtraceOps.FL_IPMODIFY)) {
+                    throw new IllegalStateException("function " + rec.name + " is busy: IPMODIFY ops '" + other.name
+                            + "' modifies it; ops '" + op.name + "' cannot (EBUSY)");
+                }
+            }
+            DirectCall c = call != null ? call : op.directCall;
+            if (direct && c != null) {
+                String err = DirectTarget.check(rec, c.handlersFor(rec.name), op);
+                if (err != null) {
+                    throw new IllegalArgumentException(err + " (EINVAL)");
+                }
+            }
+        }
+    }
+
+    /** The direct target of {@code op} for {@code rec}, or null when it cannot serve it (warned once). */
+    private static DirectTarget directTarget(FtraceOps op, DynFtrace rec) {
+        Integer key = rec.ip;
+        if (op.directTargets.containsKey(key)) {
+            return op.directTargets.get(key);
+        }
+        DirectCall call = op.directCall;
+        DirectTarget t = null;
+        if (call != null) {
+            DirectCall.Handlers h = call.handlersFor(rec.name);
+            String err = DirectTarget.check(rec, h, op);
+            if (err != null) {
+                FtraceLog.warn(err + "; not attached to " + rec.name);
+            } else {
+                t = new DirectTarget(op, rec, h, call.targetName(rec.name));
+            }
+        }
+        op.directTargets.put(key, t);
+        return t;
+    }
+
+    /**
      * ftrace_set_filter: sets ({@code reset}) or extends the ops' filter hash with ftrace's syntax.
      * On any error nothing changes. @throws FilterException naming the bad token
      */
     public static void setFilter(FtraceOps op, String text, boolean reset) {
         List<FilterRule> rules = parseHashRules(text, "set_ftrace_filter");
         synchronized (LOCK) {
-            op.filterHash = op.filterHash.with(rules, reset, RECORDS);
+            FilterHash f = op.filterHash.with(rules, reset, RECORDS);
+            if (op.state() == FtraceOps.STATE_ENABLED) {
+                checkExclusive(op, f, op.notraceHash, null);
+            }
+            op.filterHash = f;
             if (op.state() == FtraceOps.STATE_ENABLED) {
                 update();
             }
@@ -183,7 +340,11 @@ public final class Ftrace {
     public static void setNotrace(FtraceOps op, String text, boolean reset) {
         List<FilterRule> rules = parseHashRules(text, "set_ftrace_notrace");
         synchronized (LOCK) {
-            op.notraceHash = op.notraceHash.with(rules, reset, RECORDS);
+            FilterHash nt = op.notraceHash.with(rules, reset, RECORDS);
+            if (op.state() == FtraceOps.STATE_ENABLED) {
+                checkExclusive(op, op.filterHash, nt, null);
+            }
+            op.notraceHash = nt;
             if (op.state() == FtraceOps.STATE_ENABLED) {
                 update();
             }
@@ -193,8 +354,13 @@ public final class Ftrace {
     /** Sets both hashes at once, as one batch: used when a tracer starts with its filters. */
     public static void setHashes(FtraceOps op, List<FilterRule> filter, List<FilterRule> notrace) {
         synchronized (LOCK) {
-            op.filterHash = FilterHash.empty().with(filter, true, RECORDS);
-            op.notraceHash = FilterHash.empty().with(notrace, true, RECORDS);
+            FilterHash f = FilterHash.empty().with(filter, true, RECORDS);
+            FilterHash nt = FilterHash.empty().with(notrace, true, RECORDS);
+            if (op.state() == FtraceOps.STATE_ENABLED) {
+                checkExclusive(op, f, nt, null);
+            }
+            op.filterHash = f;
+            op.notraceHash = nt;
             if (op.state() == FtraceOps.STATE_ENABLED) {
                 update();
             }
@@ -224,21 +390,46 @@ public final class Ftrace {
     // Binding (ftrace_rec_count / ftrace_find_unique_ops) and batched patching (ftrace_replace_code)
 
     static boolean traces(FtraceOps op, int ip) {
-        FilterHash f = op.filterHash;
+        return traces(op.filterHash, op.notraceHash, ip);
+    }
+
+    private static boolean traces(FilterHash f, FilterHash nt, int ip) {
         if (!f.isEmpty() && !f.contains(ip)) {
             return false;
         }
-        FilterHash nt = op.notraceHash;
         return nt.isEmpty() || !nt.contains(ip);
     }
 
     private static Object computeBinding(DynFtrace rec, FtraceOps[] reg) {
         FtraceOps first = null;
         FtraceOps[] many = null;
+        DirectTarget direct = null;
+        FtraceOps ipmodify = null;
         int n = 0;
         for (FtraceOps op : reg) {
             if (!traces(op, rec.ip)) {
                 continue;
+            }
+            // The registration checks keep these from happening for known functions; a function
+            // loaded later may still be claimed twice: the first ops keeps it.
+            if (op.hasFlag(FtraceOps.FL_IPMODIFY)) {
+                if (ipmodify != null) {
+                    FtraceLog.warn("function " + rec.name + " is busy: IPMODIFY ops '" + ipmodify.name
+                            + "' modifies it; ops '" + op.name + "' is not attached");
+                    continue;
+                }
+                ipmodify = op;
+            }
+            if (op.hasFlag(FtraceOps.FL_DIRECT)) {
+                DirectTarget t = direct == null ? directTarget(op, rec) : null;
+                if (t == null) {
+                    if (direct != null) {
+                        FtraceLog.warn("function " + rec.name + " is busy: direct ops '" + direct.op.name
+                                + "' is attached to it; ops '" + op.name + "' is not");
+                    }
+                    continue;
+                }
+                direct = t;
             }
             if (n == 0) {
                 first = op;
@@ -260,19 +451,20 @@ public final class Ftrace {
             return OpsListFunc.NOP;
         }
         if (n == 1) {
-            return first;
+            return direct != null ? direct : first;
         }
         FtraceOps[] ops = Arrays.copyOf(many, n);
         Object old = rec.binding;
-        if (old instanceof OpsListFunc && ((OpsListFunc) old).sameOps(ops)) {
+        if (old instanceof OpsListFunc && ((OpsListFunc) old).sameOps(ops, direct)) {
             return old;
         }
-        return new OpsListFunc(ops);
+        return new OpsListFunc(ops, direct);
     }
 
     private static void updateFlags(DynFtrace rec) {
         Object b = rec.binding;
-        FtraceOps[] ops = b instanceof FtraceOps ? new FtraceOps[] {(FtraceOps) b} : ((OpsListFunc) b).ops;
+        FtraceOps[] ops = b instanceof FtraceOps ? new FtraceOps[] {(FtraceOps) b}
+                : b instanceof DirectTarget ? new FtraceOps[] {((DirectTarget) b).op} : ((OpsListFunc) b).ops;
         int fl = rec.flags & DynFtrace.FL_MODIFIED;
         for (FtraceOps op : ops) {
             if (op.hasFlag(FtraceOps.FL_SAVE_REGS)) {
@@ -302,7 +494,7 @@ public final class Ftrace {
             if (nb != rec.binding) {
                 rec.binding = nb; // release: the slow path of a site switched below reads it
                 updateFlags(rec);
-                if (rec.sites.length > 0) {
+                if (rec.sites.length > 0 || rec.exitSites.length > 0) {
                     changed.add(rec);
                 }
             }
@@ -368,6 +560,44 @@ public final class Ftrace {
         for (MutableCallSite site : rec.sites) {
             site.setTarget(Trampoline.guardedTarget(rec, group, site.type()));
         }
+        // Exit sites left behind on an invalidated SwitchPoint run the generic exit, which is right
+        // for every token; only direct exit handlers need them relinked (see DirectTarget).
+        DirectTarget d = rec.direct();
+        boolean direct = d != null && d.h.hasExit() && !d.h.isGeneric();
+        if (direct || rec.exitsDirect) {
+            for (Trampoline.ExitSite site : rec.exitSites) {
+                site.setTarget(Trampoline.guardedExit(rec, group, site));
+            }
+            rec.exitsDirect = direct;
+        }
+    }
+
+    /** Registers and binds an exit or throw site of function {@code ip}: called by its bootstrap. */
+    static Trampoline.ExitSite linkExit(int ip, MethodType type, boolean isThrow) {
+        DynFtrace rec = RECORDS.get(ip);
+        if (rec == null) {
+            throw new IllegalStateException("no function " + ip);
+        }
+        Trampoline.ExitSite site = new Trampoline.ExitSite(type, ip, isThrow);
+        synchronized (LOCK) {
+            PatchGroup g = rec.group;
+            if (g == null) {
+                g = LINK_GROUPS.get(rec.linkKey);
+                if (g == null || g.isInvalidated()) {
+                    g = new PatchGroup(rec.linkKey);
+                    LINK_GROUPS.put(rec.linkKey, g);
+                }
+                rec.group = g;
+                g.members.add(rec);
+            }
+            site.setTarget(Trampoline.guardedExit(rec, g, site));
+            Trampoline.ExitSite[] s = Arrays.copyOf(rec.exitSites, rec.exitSites.length + 1);
+            s[s.length - 1] = site;
+            rec.exitSites = s;
+            DirectTarget d = rec.direct();
+            rec.exitsDirect |= d != null && d.h.hasExit() && !d.h.isGeneric();
+        }
+        return site;
     }
 
     /** Creates and binds the entry site of function {@code ip}: called by the site's bootstrap. */
@@ -432,6 +662,8 @@ public final class Ftrace {
                 Object b = rec.binding;
                 if (b instanceof FtraceOps) {
                     sb.append("\tops: ").append(((FtraceOps) b).name);
+                } else if (b instanceof DirectTarget) {
+                    sb.append("\tops: ").append(((DirectTarget) b).op.name);
                 } else {
                     sb.append("\tops: ftrace_ops_list_func {");
                     FtraceOps[] ops = ((OpsListFunc) b).ops;
@@ -439,6 +671,10 @@ public final class Ftrace {
                         sb.append(i == 0 ? "" : ", ").append(ops[i].name);
                     }
                     sb.append('}');
+                }
+                DirectTarget d = rec.direct();
+                if (d != null) {
+                    sb.append("\n\tdirect-->").append(d.targetName);
                 }
                 sb.append('\n');
             }

@@ -76,6 +76,11 @@ public final class FtraceOps {
     /** Index into per-thread caches; assigned at registration, -1 while unregistered. */
     int slot = -1;
 
+    /** ops->direct_call: set by {@link Ftrace#registerFtraceDirect}, under Ftrace's lock. */
+    volatile DirectCall directCall;
+    /** The direct call resolved per function (ip), rebuilt when {@link #directCall} changes. Under the lock. */
+    final java.util.Map<Integer, DirectTarget> directTargets = new java.util.HashMap<>();
+
     /** Throwables that escaped the callbacks; the first shuts the ops down. */
     volatile long failures;
     volatile Throwable firstFailure;
@@ -97,6 +102,33 @@ public final class FtraceOps {
         this.flags = flags;
         this.func = func;
         this.retfunc = retfunc;
+    }
+
+    /**
+     * A direct ops ({@link #FL_DIRECT} is added): it has no callbacks of its own, only the
+     * {@link DirectCall} given to {@link Ftrace#registerFtraceDirect}. Add {@link #FL_IPMODIFY} for a
+     * live patch.
+     */
+    public static FtraceOps direct(String name, int flags) {
+        return new FtraceOps(name, flags | FL_DIRECT);
+    }
+
+    private FtraceOps(String name, int flags) {
+        this.name = Objects.requireNonNull(name, "name");
+        if ((flags & ~ATTRIBUTE_FLAGS) != 0) {
+            throw new IllegalArgumentException("unknown ops flags 0x" + Integer.toHexString(flags & ~ATTRIBUTE_FLAGS));
+        }
+        if ((flags & FL_SAVE_REGS) != 0) {
+            throw new IllegalArgumentException("direct ops '" + name + "' gets its arguments exactly: FL_SAVE_REGS makes no sense");
+        }
+        this.flags = flags;
+        this.func = null;
+        this.retfunc = null;
+    }
+
+    /** @return the direct call of a registered direct ops, or null. */
+    public DirectCall directCall() {
+        return directCall;
     }
 
     /** Convenience for an entry-only ops. */

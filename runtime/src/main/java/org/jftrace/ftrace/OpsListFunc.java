@@ -19,18 +19,29 @@ final class OpsListFunc {
 
     final FtraceOps[] ops;
     final boolean saveRegs;
+    /**
+     * The handlers of the one direct ops in {@link #ops}, or null. The list path calls them too, with
+     * boxed arguments (so a list with a direct ops saves regs), as the kernel's list func calls
+     * {@code call_direct_funcs}.
+     */
+    final DirectTarget direct;
 
     OpsListFunc(FtraceOps[] ops) {
+        this(ops, null);
+    }
+
+    OpsListFunc(FtraceOps[] ops, DirectTarget direct) {
         this.ops = ops;
-        boolean regs = false;
+        this.direct = direct;
+        boolean regs = direct != null;
         for (FtraceOps op : ops) {
             regs |= op.hasFlag(FtraceOps.FL_SAVE_REGS);
         }
         this.saveRegs = regs;
     }
 
-    boolean sameOps(FtraceOps[] other) {
-        return Arrays.equals(ops, other);
+    boolean sameOps(FtraceOps[] other, DirectTarget d) {
+        return Arrays.equals(ops, other) && direct == d;
     }
 
     @Override

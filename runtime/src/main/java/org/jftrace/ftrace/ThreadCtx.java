@@ -60,6 +60,9 @@ final class ThreadCtx {
     long droppedDepth;
     long cutExits;
 
+    /** The live-patch signal of this thread (see {@link Replaced}): preallocated, so a patch allocates nothing. */
+    final Replaced signal = new Replaced();
+
     private ThreadCtx(Thread thread) {
         this.thread = thread;
     }
@@ -238,7 +241,11 @@ final class ThreadCtx {
                     FtraceOps[] ops = ((OpsListFunc) binding).ops;
                     for (int i = 0; i < ops.length; i++) {
                         if ((mask & (1L << i)) != 0) {
-                            callFunc(ops[i], ip, parent, f);
+                            if ((ops[i].flags & FtraceOps.FL_DIRECT) != 0) {
+                                callDirect(ops[i], binding, f);
+                            } else {
+                                callFunc(ops[i], ip, parent, f);
+                            }
                         }
                     }
                 }
@@ -248,6 +255,80 @@ final class ThreadCtx {
             return f;
         } finally {
             insideLeave();
+        }
+    }
+
+    /**
+     * The boxed entry of a function bound to a direct ops alone (the slow path between a batch's
+     * invalidation and its relink, and legacy class files): inside the trampoline, so that
+     * unregister waits for it. @return the token, or throws the live-patch signal
+     */
+    Object enterDirect(DirectTarget t, Object[] all) {
+        Object v;
+        insideEnter();
+        try {
+            if (!t.op.isLive()) {
+                return null;
+            }
+            callbackDepth++;
+            try {
+                v = t.enterBoxed(all);
+            } catch (Throwable e) {
+                t.op.failed(e);
+                return null;
+            } finally {
+                callbackDepth--;
+            }
+        } finally {
+            insideLeave();
+        }
+        if (v != DirectTarget.KEEP) {
+            throw t.signal(v, null);
+        }
+        return t.token();
+    }
+
+    /** The boxed exit of a call whose entry ran direct target {@code t} alone. */
+    void exitDirect(DirectTarget t, long bits, Object obj, Throwable thrown) {
+        insideEnter();
+        try {
+            if (t.op.isLive()) {
+                callbackDepth++;
+                try {
+                    t.exitBoxed(bits, obj, thrown);
+                } catch (Throwable e) {
+                    t.op.failed(e);
+                } finally {
+                    callbackDepth--;
+                }
+            }
+        } finally {
+            insideLeave();
+        }
+    }
+
+    /** The list path's call of the direct ops of {@code binding}: boxed, caught like any callback. */
+    private static void callDirect(FtraceOps op, Object binding, Frame f) {
+        DirectTarget t = ((OpsListFunc) binding).direct;
+        if (t == null || t.op != op) {
+            return;
+        }
+        f.direct = t;
+        Object[] args = f.args;
+        Object[] all = args;
+        if (f.receiver != null) {
+            all = new Object[args.length + 1];
+            all[0] = f.receiver;
+            System.arraycopy(args, 0, all, 1, args.length);
+        }
+        try {
+            Object v = t.enterBoxed(all);
+            if (v != DirectTarget.KEEP) {
+                f.replaced = true;
+                f.replacement = v;
+            }
+        } catch (Throwable e) {
+            op.failed(e);
         }
     }
 
@@ -269,6 +350,17 @@ final class ThreadCtx {
                 fn.retfunc(ip, parent, op, f);
             } catch (Throwable t) {
                 op.failed(t);
+            }
+        }
+    }
+
+    private static void callDirectExit(FtraceOps op, Frame f) {
+        DirectTarget t = f.direct; // the handlers this call's entry ran, even if modified since
+        if (t != null && t.op == op && op.isLive()) {
+            try {
+                t.exitBoxed(f.retBits, f.retObj, f.thrown);
+            } catch (Throwable e) {
+                op.failed(e);
             }
         }
     }
@@ -301,7 +393,11 @@ final class ThreadCtx {
                     long mask = f.calledMask;
                     for (int i = 0; i < ops.length; i++) {
                         if ((mask & (1L << i)) != 0) {
-                            callRetfunc(ops[i], ip, parent, f);
+                            if ((ops[i].flags & FtraceOps.FL_DIRECT) != 0) {
+                                callDirectExit(ops[i], f);
+                            } else {
+                                callRetfunc(ops[i], ip, parent, f);
+                            }
                         }
                     }
                 }

@@ -44,6 +44,12 @@ public final class Trampoline {
     private static final MethodHandle EXIT_D;
     private static final MethodHandle EXIT_L;
     private static final MethodHandle EXIT_T;
+    private static final MethodHandle REPLACED_J;
+    private static final MethodHandle REPLACED_F;
+    private static final MethodHandle REPLACED_D;
+    private static final MethodHandle REPLACED_L;
+    private static final MethodHandle REPLACED_V;
+    private static final MethodHandle IS_REPLACED;
 
     static {
         try {
@@ -70,6 +76,13 @@ public final class Trampoline {
                     MethodType.methodType(void.class, Object.class, Object.class, int.class));
             EXIT_T = LOOKUP.findStatic(Trampoline.class, "exitT",
                     MethodType.methodType(void.class, Throwable.class, Object.class, int.class));
+            MethodType th = MethodType.methodType(void.class, Throwable.class, int.class);
+            REPLACED_J = LOOKUP.findStatic(Trampoline.class, "replacedJ", th.changeReturnType(long.class));
+            REPLACED_F = LOOKUP.findStatic(Trampoline.class, "replacedF", th.changeReturnType(float.class));
+            REPLACED_D = LOOKUP.findStatic(Trampoline.class, "replacedD", th.changeReturnType(double.class));
+            REPLACED_L = LOOKUP.findStatic(Trampoline.class, "replacedL", th.changeReturnType(Object.class));
+            REPLACED_V = LOOKUP.findStatic(Trampoline.class, "replacedV", th);
+            IS_REPLACED = LOOKUP.findStatic(Trampoline.class, "isReplaced", MethodType.methodType(boolean.class, Throwable.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -92,15 +105,90 @@ public final class Trampoline {
         }
     }
 
-    /** Bootstrap of a method's exit sites ({@code jftrace_exit}) and its throw site ({@code jftrace_throw}). */
+    /**
+     * Bootstrap of a method's exit sites ({@code jftrace_exit}) and its throw site
+     * ({@code jftrace_throw}): {@link ExitSite}s, relinked with the entry site when a direct exit
+     * handler comes or goes (see {@link DirectTarget}).
+     */
     public static CallSite exit(MethodHandles.Lookup caller, String name, MethodType type, int ip) {
         try {
-            return new ConstantCallSite(exitTarget(type, ip));
+            return Ftrace.linkExit(ip, type, "jftrace_throw".equals(name));
         } catch (Throwable t) {
             FtraceLog.warn("cannot link an exit site of function " + ip + " in " + caller.lookupClass().getName()
                     + ": " + t);
+            if ("jftrace_throw".equals(name)) { // never swallow the method's exception
+                return new ConstantCallSite(MethodHandles.dropArguments(
+                        MethodHandles.throwException(type.returnType(), Throwable.class), 1, Object.class).asType(type));
+            }
             return new ConstantCallSite(MethodHandles.empty(type));
         }
+    }
+
+    static MethodHandle replacedTarget(MethodType type, int ip) {
+        Class<?> r = type.returnType();
+        MethodHandle h;
+        if (r == void.class) {
+            h = REPLACED_V;
+        } else if (r == float.class) {
+            h = REPLACED_F;
+        } else if (r == double.class) {
+            h = REPLACED_D;
+        } else if (r.isPrimitive()) {
+            h = REPLACED_J;
+        } else {
+            h = REPLACED_L;
+        }
+        return MethodHandles.explicitCastArguments(MethodHandles.insertArguments(h, 1, ip), type);
+    }
+
+    /** A method's exit or throw site. */
+    static final class ExitSite extends MutableCallSite {
+        final int ip;
+        final boolean isThrow;
+
+        ExitSite(MethodType type, int ip, boolean isThrow) {
+            super(type);
+            this.ip = ip;
+            this.isThrow = isThrow;
+        }
+    }
+
+    /**
+     * The target of an exit site: behind the group's guard, the function's direct exit handler for its
+     * own token when there is one, else (and always as the fallback) the generic exit, which is right
+     * for every token.
+     */
+    static MethodHandle guardedExit(DynFtrace rec, PatchGroup group, ExitSite site) {
+        MethodType type = site.type().changeReturnType(void.class); // (R, Object)V or (Throwable, Object)V
+        MethodHandle generic = exitTarget(type, rec.ip);
+        MethodHandle h = generic;
+        DirectTarget d = rec.direct();
+        if (d != null && !d.h.isGeneric()) {
+            try {
+                h = group.sp.guardWithTest(d.exitTarget(type, site.isThrow, generic), generic);
+            } catch (RuntimeException e) { // e.g. a handler naming a class of another loader
+                FtraceLog.warn("cannot bind the direct exit of " + rec.name + " exactly (" + e + "); it is called boxed");
+            }
+        }
+        return site.isThrow ? throwTarget(site.type(), h, rec.ip) : h;
+    }
+
+    /**
+     * The catch-all's site {@code (Throwable, token)R}: a live patch's signal returns the replacement
+     * value; anything else runs the exit callbacks ({@code exit}) and is rethrown, unchanged, from here.
+     */
+    private static MethodHandle throwTarget(MethodType type, MethodHandle exit, int ip) {
+        Class<?> r = type.returnType();
+        MethodHandle rethrow = MethodHandles.dropArguments(MethodHandles.throwException(r, Throwable.class), 1, Object.class);
+        MethodHandle thrown = MethodHandles.foldArguments(rethrow, exit);
+        MethodHandle replaced = MethodHandles.dropArguments(
+                replacedTarget(MethodType.methodType(r, Throwable.class), ip), 1, Object.class);
+        MethodHandle isReplaced = MethodHandles.dropArguments(IS_REPLACED, 1, Object.class);
+        return MethodHandles.guardWithTest(isReplaced, replaced, thrown).asType(type);
+    }
+
+    static boolean isReplaced(Throwable t) {
+        return t instanceof Replaced;
     }
 
     static MethodHandle exitTarget(MethodType type, int ip) {
@@ -130,6 +218,14 @@ public final class Trampoline {
     static MethodHandle boundTarget(DynFtrace rec, Object binding, MethodType type) {
         if (binding == OpsListFunc.NOP) {
             return MethodHandles.empty(type);
+        }
+        if (binding instanceof DirectTarget) {
+            try {
+                return ((DirectTarget) binding).entryTarget(type);
+            } catch (RuntimeException e) { // e.g. a handler naming a class of another loader
+                FtraceLog.warn("cannot bind the direct call of " + rec.name + " exactly (" + e + "); it is called boxed");
+                return collect(MethodHandles.insertArguments(SLOW, 0, rec), type);
+            }
         }
         if (binding instanceof FtraceOps) {
             FtraceOps op = (FtraceOps) binding;
@@ -188,7 +284,11 @@ public final class Trampoline {
             receiver = all[0];
             args = Arrays.copyOfRange(all, 1, all.length);
         }
-        return ThreadCtx.current().enter(binding, ip, receiver, args);
+        Frame f = ThreadCtx.current().enter(binding, ip, receiver, args);
+        if (f != null && f.replaced) {
+            throw f.direct.signal(f.replacement, f); // a live patch in the list path: skip the body
+        }
+        return f;
     }
 
     /**
@@ -201,6 +301,9 @@ public final class Trampoline {
         if (b == OpsListFunc.NOP) {
             return null;
         }
+        if (b instanceof DirectTarget) {
+            return ThreadCtx.current().enterDirect((DirectTarget) b, all);
+        }
         boolean regs = b instanceof FtraceOps
                 ? ((FtraceOps) b).hasFlag(FtraceOps.FL_SAVE_REGS)
                 : ((OpsListFunc) b).saveRegs;
@@ -212,45 +315,122 @@ public final class Trampoline {
 
     // Exits: (return value, token, ip). A null token means the entry called nothing.
 
+    /** The exit of a call whose entry ran a direct ops alone: its exit handlers, boxed (the slow path). */
+    private static void exitDirect(Object token, long bits, Object obj, Throwable thrown) {
+        ThreadCtx.current().exitDirect((DirectTarget) token, bits, obj, thrown);
+    }
+
     public static void exitV(Object token, int ip) {
-        if (token != null) {
+        if (token instanceof Frame) {
             Frame f = (Frame) token;
             f.ctx.exit(f, ip, 0L, null, null);
+        } else if (token != null) {
+            exitDirect(token, 0L, null, null);
         }
     }
 
     public static void exitJ(long ret, Object token, int ip) {
-        if (token != null) {
+        if (token instanceof Frame) {
             Frame f = (Frame) token;
             f.ctx.exit(f, ip, ret, null, null);
+        } else if (token != null) {
+            exitDirect(token, ret, null, null);
         }
     }
 
     public static void exitF(float ret, Object token, int ip) {
-        if (token != null) {
+        if (token instanceof Frame) {
             Frame f = (Frame) token;
             f.ctx.exit(f, ip, Float.floatToRawIntBits(ret), null, null);
+        } else if (token != null) {
+            exitDirect(token, Float.floatToRawIntBits(ret), null, null);
         }
     }
 
     public static void exitD(double ret, Object token, int ip) {
-        if (token != null) {
+        if (token instanceof Frame) {
             Frame f = (Frame) token;
             f.ctx.exit(f, ip, Double.doubleToRawLongBits(ret), null, null);
+        } else if (token != null) {
+            exitDirect(token, Double.doubleToRawLongBits(ret), null, null);
         }
     }
 
     public static void exitL(Object ret, Object token, int ip) {
-        if (token != null) {
+        if (token instanceof Frame) {
             Frame f = (Frame) token;
             f.ctx.exit(f, ip, 0L, ret, null);
+        } else if (token != null) {
+            exitDirect(token, 0L, ret, null);
         }
     }
 
     public static void exitT(Throwable thrown, Object token, int ip) {
-        if (token != null) {
+        if (token instanceof Frame) {
             Frame f = (Frame) token;
             f.ctx.exit(f, ip, 0L, null, thrown);
+        } else if (token != null) {
+            exitDirect(token, 0L, null, thrown);
         }
+    }
+
+    // The live-patch returns: (signal, ip) -> the replacement value. Anything else is rethrown.
+
+    private static Replaced take(Throwable t, int ip) throws Throwable {
+        if (!(t instanceof Replaced)) {
+            throw t;
+        }
+        return (Replaced) t;
+    }
+
+    /** Runs the exit callbacks of the patched call's frame (ops tracing it besides the patch). */
+    private static void replacedExit(Object token, int ip, long bits, Object obj) {
+        if (token instanceof Frame) {
+            Frame f = (Frame) token;
+            f.ctx.exit(f, ip, bits, obj, null);
+        }
+    }
+
+    public static long replacedJ(Throwable t, int ip) throws Throwable {
+        Replaced r = take(t, ip);
+        long v = r.bits;
+        Object tok = r.token;
+        r.set(0L, null, null);
+        replacedExit(tok, ip, v, null);
+        return v;
+    }
+
+    public static float replacedF(Throwable t, int ip) throws Throwable {
+        Replaced r = take(t, ip);
+        long v = r.bits;
+        Object tok = r.token;
+        r.set(0L, null, null);
+        replacedExit(tok, ip, v, null);
+        return Float.intBitsToFloat((int) v);
+    }
+
+    public static double replacedD(Throwable t, int ip) throws Throwable {
+        Replaced r = take(t, ip);
+        long v = r.bits;
+        Object tok = r.token;
+        r.set(0L, null, null);
+        replacedExit(tok, ip, v, null);
+        return Double.longBitsToDouble(v);
+    }
+
+    public static Object replacedL(Throwable t, int ip) throws Throwable {
+        Replaced r = take(t, ip);
+        Object v = r.obj;
+        Object tok = r.token;
+        r.set(0L, null, null);
+        replacedExit(tok, ip, 0L, v);
+        return v;
+    }
+
+    public static void replacedV(Throwable t, int ip) throws Throwable {
+        Replaced r = take(t, ip);
+        Object tok = r.token;
+        r.set(0L, null, null);
+        replacedExit(tok, ip, 0L, null);
     }
 }
