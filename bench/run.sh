@@ -31,8 +31,9 @@ fi
 
 if [ "$ONLY" = all ] || [ "$ONLY" = switch ]; then
   # 5: switching 10,000 C2-compiled functions on and off (plain main program, not JMH).
-  "$JAVA" "-javaagent:$PWD/dist/target/jftrace.jar=include=bench.workload.gen.*" \
-    -cp bench/target/benchmarks.jar org.jftrace.bench.SwitchTenThousand 10000 3 1000 | tee "$OUT/switch.txt"
+  # Arguments: K functions, on/off pairs, control methods. Warm-up to C2 is bounded by WARM_TIMEOUT seconds.
+  "$JAVA" "-javaagent:$PWD/dist/target/jftrace.jar=include=bench.workload.gen.*" -DwarmTimeoutSeconds="${WARM_TIMEOUT:-150}" \
+    -cp bench/target/benchmarks.jar org.jftrace.bench.SwitchTenThousand ${SWITCH_ARGS:-10000 1 1000} | tee "$OUT/switch.txt"
 fi
 
 if [ "$ONLY" = all ] || [ "$ONLY" = size ]; then
