@@ -1,0 +1,270 @@
+package org.jftrace.bench;
+
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import java.util.function.IntBinaryOperator;
+import javax.management.ObjectName;
+import org.jftrace.ftrace.Ftrace;
+import org.jftrace.ftrace.FtraceOps;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+
+/**
+ * Question: how long does one {@code Ftrace.setFilter} take that switches 10,000 C2-compiled functions
+ * on (and, after they are C2-compiled again, off), do the first calls after it see the new state, and
+ * is only their own compiled code deoptimised? Goal of the issue: under 50 ms on JDK 17 and JDK 25.
+ *
+ * <p>A plain main program, not JMH: every switch deoptimises the 10,000 methods, and getting them back
+ * to C2 takes seconds of compiler time, which must happen (and be checked) between two measurements;
+ * a single-shot JMH iteration with a re-warming setup would measure the same thing with less control.
+ *
+ * <p>Set-up: {@code K} classes {@code bench.workload.gen.C<i> implements IntBinaryOperator} and
+ * {@code P} control classes {@code bench.workload.genplain.P<i>} (same shape, outside the agent's
+ * include glob, so never traced) are generated with ASM and defined in one class loader; the agent
+ * instruments the {@code C<i>} as they are defined. All are called through one megamorphic interface
+ * call until every {@code applyAsInt} has an in-use tier-4 (C2) nmethod, checked with the
+ * {@code Compiler.codelist} diagnostic command. One ops is registered throughout, filtered to
+ * {@code bench.workload.gen.Idle.idle}; "on" is {@code setFilter(ops, "bench.workload.gen.C*.applyAsInt", true)},
+ * "off" is {@code setFilter(ops, "bench.workload.gen.Idle.idle", true)}.
+ *
+ * <p>Per switch it prints: the wall time of the {@code setFilter} call, {@code Ftrace.lastBatchNanos()}
+ * and {@code patchStats()}, the time of the first call of all K afterwards and the callback hits it
+ * produced (K after "on", 0 after "off"), the tier-4 nmethods of the K methods, of the P control
+ * methods, and of everything else before and after, and the time until all K were C2 again.
+ *
+ * <p>HOW TO RUN (from the repository root):
+ * <pre>
+ *   java -javaagent:dist/target/jftrace.jar=include=bench.workload.gen.* \
+ *        -cp bench/target/benchmarks.jar org.jftrace.bench.SwitchTenThousand [K [reps [P]]]
+ * </pre>
+ */
+public final class SwitchTenThousand {
+
+    private static final String GEN = "bench/workload/gen/C";
+    private static final String PLAIN = "bench/workload/genplain/P";
+    private static final String IDLE = "bench/workload/gen/Idle";
+    private static final String ON = "bench.workload.gen.C*.applyAsInt";
+    private static final String OFF = "bench.workload.gen.Idle.idle";
+    private static final long WARM_TIMEOUT_NANOS = Long.getLong("warmTimeoutSeconds", 300) * 1_000_000_000L;
+
+    private static volatile int sink;
+
+    private SwitchTenThousand() {
+    }
+
+    /** Counts hits and which functions they were for. */
+    static final class Hits implements org.jftrace.ftrace.FtraceFunc {
+        long hits;
+        boolean[] seen = new boolean[1 << 16];
+
+        @Override
+        public void func(long ip, long parentIp, FtraceOps op, org.jftrace.ftrace.Regs regs) {
+            hits++;
+            if (ip >= seen.length) {
+                seen = Arrays.copyOf(seen, (int) ip * 2);
+            }
+            seen[(int) ip] = true;
+        }
+
+        int distinct() {
+            int n = 0;
+            for (boolean b : seen) {
+                n += b ? 1 : 0;
+            }
+            return n;
+        }
+
+        void reset() {
+            hits = 0;
+            Arrays.fill(seen, false);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        int k = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+        int reps = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        int p = args.length > 2 ? Integer.parseInt(args[2]) : 1_000;
+        System.out.printf("SwitchTenThousand: K=%d reps=%d control=%d java=%s %s%n", k, reps, p,
+                System.getProperty("java.version"), System.getProperty("java.vm.name"));
+
+        GenLoader loader = new GenLoader(SwitchTenThousand.class.getClassLoader());
+        long t = System.nanoTime();
+        IntBinaryOperator[] gen = new IntBinaryOperator[k];
+        for (int i = 0; i < k; i++) {
+            gen[i] = loader.instance(GEN + i, i);
+        }
+        IntBinaryOperator[] plain = new IntBinaryOperator[p];
+        for (int i = 0; i < p; i++) {
+            plain[i] = loader.instance(PLAIN + i, i);
+        }
+        Class<?> idle = loader.define(IDLE, idleClass());
+        idle.getMethod("idle").invoke(null);
+        System.out.printf("generated and defined %d + %d + 1 classes in %.0f ms%n", k, p, ms(System.nanoTime() - t));
+        if (!Sites.hasFunction("bench.workload.gen.C0.applyAsInt") || Sites.hasFunction("bench.workload.genplain.")) {
+            throw new IllegalStateException("bench.workload.gen.* must be instrumented and genplain not: "
+                    + "run with -javaagent:dist/target/jftrace.jar=include=bench.workload.gen.*");
+        }
+
+        Hits hits = new Hits();
+        FtraceOps ops = new FtraceOps("switch", 0, hits);
+        Ftrace.setFilter(ops, OFF, true);
+        Ftrace.registerFtraceFunction(ops);
+
+        Codelist before = warm(gen, plain, "initial");
+        boolean on = false;
+        for (int rep = 0; rep < reps * 2; rep++) {
+            if (rep > 0) {
+                before = warm(gen, plain, "re-C2 before switch " + (rep + 1));
+            }
+            on = !on;
+            hits.reset();
+            long t0 = System.nanoTime();
+            Ftrace.setFilter(ops, on ? ON : OFF, true);
+            long t1 = System.nanoTime();
+            String stats = Ftrace.patchStats();
+            long batch = Ftrace.lastBatchNanos();
+            int s = 0;
+            long t2 = System.nanoTime();
+            for (int i = 0; i < k; i++) {
+                s = gen[i].applyAsInt(s, i);
+            }
+            long t3 = System.nanoTime();
+            sink = s;
+            long firstHits = hits.hits;
+            int distinct = hits.distinct();
+            Codelist after = Codelist.read();
+            boolean ok = on ? firstHits == k && distinct == k : firstHits == 0;
+            System.out.printf("switch %d %-3s setFilter %.2f ms (lastBatchNanos %.2f ms; %s) | first calls of all %d: "
+                            + "%.2f ms, hits %d, distinct %d%s | tier-4 in use: gen %d -> %d, control %d -> %d, "
+                            + "other %d -> %d%n",
+                    rep + 1, on ? "on" : "off", ms(t1 - t0), ms(batch), stats, k, ms(t3 - t2), firstHits, distinct,
+                    ok ? " OK" : " WRONG", before.gen, after.gen, before.plain, after.plain, before.other, after.other);
+        }
+        Ftrace.unregisterFtraceFunction(ops);
+    }
+
+    /** Calls everything through one megamorphic interface call until all are C2-compiled. */
+    private static Codelist warm(IntBinaryOperator[] gen, IntBinaryOperator[] plain, String what) throws Exception {
+        long t0 = System.nanoTime();
+        long lastCheck = t0;
+        int rounds = 0;
+        Codelist cl = Codelist.read();
+        while (cl.gen < gen.length || cl.plain < plain.length) {
+            for (int r = 0; r < 200; r++) {
+                sink = round(gen, sink) + round(plain, sink);
+            }
+            rounds += 200;
+            long now = System.nanoTime();
+            if (now - lastCheck > 1_000_000_000L) {
+                lastCheck = now;
+                cl = Codelist.read();
+                if (now - t0 > WARM_TIMEOUT_NANOS) {
+                    System.out.printf("  %s: gave up after %.1f s with %d/%d gen and %d/%d control at tier 4%n",
+                            what, (now - t0) / 1e9, cl.gen, gen.length, cl.plain, plain.length);
+                    return cl;
+                }
+            }
+        }
+        System.out.printf("  %s: all %d gen + %d control methods at tier 4 after %.1f s (%d rounds)%n", what,
+                gen.length, plain.length, (System.nanoTime() - t0) / 1e9, rounds);
+        return cl;
+    }
+
+    private static int round(IntBinaryOperator[] a, int s) {
+        for (int i = 0; i < a.length; i++) {
+            s = a[i].applyAsInt(s, i);
+        }
+        return s;
+    }
+
+    private static double ms(long nanos) {
+        return nanos / 1e6;
+    }
+
+    /** The in-use tier-4 nmethods, from the {@code Compiler.codelist} diagnostic command. */
+    static final class Codelist {
+        int gen;
+        int plain;
+        int other;
+
+        static Codelist read() throws Exception {
+            String text = (String) ManagementFactory.getPlatformMBeanServer().invoke(
+                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "compilerCodelist",
+                    new Object[] {new String[0]}, new String[] {String[].class.getName()});
+            Codelist c = new Codelist();
+            for (String line : text.split("\n")) {
+                // "<compile id> <comp level> <state> <method> [<addresses>]", state 0 = in use
+                String[] f = line.split(" ", 5);
+                if (f.length < 4 || !"4".equals(f[1]) || !"0".equals(f[2])) {
+                    continue;
+                }
+                String m = f[3];
+                if (m.startsWith("bench.workload.gen.C") && m.contains(".applyAsInt(")) {
+                    c.gen++;
+                } else if (m.startsWith("bench.workload.genplain.P") && m.contains(".applyAsInt(")) {
+                    c.plain++;
+                } else {
+                    c.other++;
+                }
+            }
+            return c;
+        }
+    }
+
+    /** Defines the generated classes; the agent's transformer sees each defineClass. */
+    static final class GenLoader extends ClassLoader {
+        GenLoader(ClassLoader parent) {
+            super(parent);
+        }
+
+        Class<?> define(String internalName, byte[] b) {
+            return defineClass(internalName.replace('/', '.'), b, 0, b.length);
+        }
+
+        IntBinaryOperator instance(String internalName, int i) throws ReflectiveOperationException {
+            return (IntBinaryOperator) define(internalName, operatorClass(internalName, i))
+                    .getDeclaredConstructor().newInstance();
+        }
+    }
+
+    /** {@code public final class <name> implements IntBinaryOperator { int applyAsInt(x, y) { return x * (2i+1) + y; } }} */
+    static byte[] operatorClass(String internalName, int i) {
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS);
+        cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, internalName, null,
+                "java/lang/Object", new String[] {"java/util/function/IntBinaryOperator"});
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
+        mv.visitCode();
+        mv.visitVarInsn(Opcodes.ALOAD, 0);
+        mv.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+        mv.visitInsn(Opcodes.RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "applyAsInt", "(II)I", null, null);
+        mv.visitCode();
+        mv.visitVarInsn(Opcodes.ILOAD, 1);
+        mv.visitLdcInsn(2 * i + 1);
+        mv.visitInsn(Opcodes.IMUL);
+        mv.visitVarInsn(Opcodes.ILOAD, 2);
+        mv.visitInsn(Opcodes.IADD);
+        mv.visitInsn(Opcodes.IRETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
+    /** {@code public final class Idle { public static void idle() { } }}: the "off" filter's only function. */
+    static byte[] idleClass() {
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS);
+        cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_FINAL | Opcodes.ACC_SUPER, IDLE, null,
+                "java/lang/Object", null);
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "idle", "()V", null, null);
+        mv.visitCode();
+        mv.visitInsn(Opcodes.RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+}
