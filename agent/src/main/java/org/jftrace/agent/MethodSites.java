@@ -78,7 +78,7 @@ final class MethodSites extends AdviceAdapter {
         token = newLocal(OBJECT);
         patchable = !legacy && !isConstructor;
         if (patchable) {
-            visitInsn(ACONST_NULL);
+            mv.visitInsn(ACONST_NULL);
             storeLocal(token);
             visitLabel(tryStart);
         }
@@ -129,9 +129,9 @@ final class MethodSites extends AdviceAdapter {
         invokeStatic(Type.getObjectType(RT + "LegacySites"),
                 new org.objectweb.asm.commons.Method("entry", "(I[Ljava/lang/Object;)Ljava/lang/Object;"));
         goTo(done);
-        visitLabel(off);
-        visitInsn(ACONST_NULL);
-        visitLabel(done);
+        mark(off);
+        mv.visitInsn(ACONST_NULL);
+        mark(done);
     }
 
     @Override
@@ -157,7 +157,7 @@ final class MethodSites extends AdviceAdapter {
     /** Stack: [value] → calls the exit site with (value, token). */
     private void exitSite(Type value) {
         if (legacy && value != null && value.getSort() >= Type.BOOLEAN && value.getSort() <= Type.INT) {
-            visitInsn(I2L); // invokestatic has no adapters: widen here, as the indy target does
+            mv.visitInsn(I2L); // invokestatic has no adapters: widen here, as the indy target does
         }
         loadLocal(token);
         if (legacy) {
@@ -205,8 +205,13 @@ final class MethodSites extends AdviceAdapter {
         invokeStatic(Type.getObjectType(RT + "Trampoline"), new org.objectweb.asm.commons.Method(name, desc));
     }
 
+    /**
+     * Our own instructions go straight to the next visitor, like GeneratorAdapter's loads and dups: in a
+     * constructor, AdviceAdapter simulates the stack again from each exception handler on, and a site
+     * it only half saw (the loads bypass it) would underflow its model.
+     */
     private void invokeDynamic(String name, String desc, Handle bsm, int ipArg) {
-        visitInvokeDynamicInsn(name, desc, bsm, ipArg);
+        mv.visitInvokeDynamicInsn(name, desc, bsm, ipArg);
     }
 
     @Override

@@ -159,4 +159,18 @@ class MethodSitesTest {
         assertThat(events).containsExactly("t> early", "t< early = 1");
         assertThat(Ftrace.enabledFunctions()).doesNotContain("sites.fixture.Shapes.early");
     }
+
+    @Test
+    void constructorWithAHandlerAfterSuperGetsSitesAndPairs() throws Throwable {
+        recorder("c", 0, "sites.fixture.Shapes.<init>");
+        Object ok = shapes.getConstructor(String.class).newInstance("12");
+        Object bad = shapes.getConstructor(String.class).newInstance("x");
+        assertThat(shapes.getField("base").getInt(ok)).isEqualTo(12);
+        assertThat(shapes.getField("base").getInt(bad)).isEqualTo(-1);
+        assertThat(events).hasSize(4);
+        assertThat(events.get(0)).isEqualTo("c> <init>");
+        assertThat(events.get(1)).startsWith("c< <init> = sites.fixture.Shapes@");
+        assertThat(events.get(2)).isEqualTo("c> <init>");
+        assertThat(events.get(3)).startsWith("c< <init> = sites.fixture.Shapes@");
+    }
 }

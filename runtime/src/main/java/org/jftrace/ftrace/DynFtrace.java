@@ -32,7 +32,7 @@ public final class DynFtrace {
     volatile Object binding = OpsListFunc.NOP;
 
     // Guarded by Ftrace.LOCK.
-    MutableCallSite[] sites = new MutableCallSite[0];
+    Trampoline.EntrySite[] sites = new Trampoline.EntrySite[0];
     /** The exit, throw and replaced sites (see {@link Trampoline#exit}); relinked with the entry. */
     Trampoline.ExitSite[] exitSites = new Trampoline.ExitSite[0];
     /** Whether the exit sites are bound to a direct exit handler now (so must be relinked on change). */

@@ -45,6 +45,7 @@ public final class Ftrace {
     private static volatile long lastBatchNanos;
     private static volatile int lastBatchSites;
     private static volatile int lastBatchGroups;
+    private static volatile int lastBatchRelinked;
 
     private Ftrace() {
     }
@@ -518,25 +519,21 @@ public final class Ftrace {
                 groups.add(rec.group);
             }
         }
-        SwitchPoint[] sps = new SwitchPoint[groups.size()];
-        int i = 0;
-        for (PatchGroup g : groups) {
-            sps[i++] = g.sp;
-        }
-        SwitchPoint.invalidateAll(sps);
+        // 1. Wire each site's next target into its chain's tail, behind a new SwitchPoint per group.
+        List<DynFtrace> full = new ArrayList<>();
         PatchGroup batch = new PatchGroup(null);
         for (DynFtrace rec : changed) {
-            relink(rec, batch);
+            switchTo(rec, batch, full);
         }
         int sites = changed.size();
         for (PatchGroup g : groups) {
             PatchGroup rest = null;
             for (DynFtrace m : g.members) {
-                if (m.group == g) {
+                if (m.group == g) { // unchanged, but behind a guard about to fall: same target, new guard
                     if (rest == null) {
                         rest = new PatchGroup(g.linkKey);
                     }
-                    relink(m, rest);
+                    switchTo(m, rest, full);
                     sites++;
                 }
             }
@@ -548,28 +545,75 @@ public final class Ftrace {
                 }
             }
         }
+        // 2. One invalidation per old group: its dependents are deoptimised in one pass, and every
+        //    site falls through its dead guard to the target wired in step 1.
+        SwitchPoint[] sps = new SwitchPoint[groups.size()];
+        int i = 0;
+        for (PatchGroup g : groups) {
+            sps[i++] = g.sp;
+        }
+        SwitchPoint.invalidateAll(sps);
+        // 3. Sites whose chain was full are relinked whole (one pass each): rare by construction.
+        for (DynFtrace rec : full) {
+            relinkWhole(rec);
+        }
         batches++;
         lastBatchSites = sites;
         lastBatchGroups = sps.length;
+        lastBatchRelinked = full.size();
         lastBatchNanos = System.nanoTime() - t0;
     }
 
-    private static void relink(DynFtrace rec, PatchGroup group) {
+    /** Moves {@code rec} to {@code group} and wires its sites' new targets (see {@link ChainedSite}). */
+    private static void switchTo(DynFtrace rec, PatchGroup group, List<DynFtrace> full) {
         rec.group = group;
         group.members.add(rec);
-        for (MutableCallSite site : rec.sites) {
-            site.setTarget(Trampoline.guardedTarget(rec, group, site.type()));
+        boolean whole = false;
+        for (Trampoline.EntrySite site : rec.sites) {
+            MethodType t = site.type();
+            whole |= !site.extend(group.sp, Trampoline.boundTarget(rec, rec.binding, t), Trampoline.slowTarget(rec, t));
         }
-        // Exit sites left behind on an invalidated SwitchPoint run the generic exit, which is right
-        // for every token; only direct exit handlers need them relinked (see DirectTarget).
+        // Exit sites without a direct exit handler run the generic exit, unguarded, which is right for
+        // every token; only direct exit handlers need them switched (see DirectTarget).
         DirectTarget d = rec.direct();
         boolean direct = d != null && d.h.hasExit() && !d.h.isGeneric();
         if (direct || rec.exitsDirect) {
             for (Trampoline.ExitSite site : rec.exitSites) {
-                site.setTarget(Trampoline.guardedExit(rec, group, site));
+                whole |= !site.extend(group.sp, Trampoline.boundExit(rec, site), Trampoline.genericExit(rec, site));
             }
             rec.exitsDirect = direct;
         }
+        if (whole) {
+            full.add(rec);
+        }
+    }
+
+    private static void relinkWhole(DynFtrace rec) {
+        PatchGroup g = rec.group;
+        for (Trampoline.EntrySite site : rec.sites) {
+            MethodType t = site.type();
+            site.link(g.sp, Trampoline.boundTarget(rec, rec.binding, t), Trampoline.slowTarget(rec, t));
+        }
+        if (rec.exitsDirect) {
+            for (Trampoline.ExitSite site : rec.exitSites) {
+                site.link(g.sp, Trampoline.boundExit(rec, site), Trampoline.genericExit(rec, site));
+            }
+        }
+    }
+
+    /** The group a newly linked site of {@code rec} joins. Caller holds LOCK. */
+    private static PatchGroup linkGroup(DynFtrace rec) {
+        PatchGroup g = rec.group;
+        if (g == null) {
+            g = LINK_GROUPS.get(rec.linkKey);
+            if (g == null || g.isInvalidated()) {
+                g = new PatchGroup(rec.linkKey);
+                LINK_GROUPS.put(rec.linkKey, g);
+            }
+            rec.group = g;
+            g.members.add(rec);
+        }
+        return g;
     }
 
     /** Registers and binds an exit or throw site of function {@code ip}: called by its bootstrap. */
@@ -580,22 +624,17 @@ public final class Ftrace {
         }
         Trampoline.ExitSite site = new Trampoline.ExitSite(type, ip, isThrow);
         synchronized (LOCK) {
-            PatchGroup g = rec.group;
-            if (g == null) {
-                g = LINK_GROUPS.get(rec.linkKey);
-                if (g == null || g.isInvalidated()) {
-                    g = new PatchGroup(rec.linkKey);
-                    LINK_GROUPS.put(rec.linkKey, g);
-                }
-                rec.group = g;
-                g.members.add(rec);
+            PatchGroup g = linkGroup(rec);
+            DirectTarget d = rec.direct();
+            rec.exitsDirect |= d != null && d.h.hasExit() && !d.h.isGeneric();
+            if (rec.exitsDirect) {
+                site.link(g.sp, Trampoline.boundExit(rec, site), Trampoline.genericExit(rec, site));
+            } else {
+                site.linkPlain(ip);
             }
-            site.setTarget(Trampoline.guardedExit(rec, g, site));
             Trampoline.ExitSite[] s = Arrays.copyOf(rec.exitSites, rec.exitSites.length + 1);
             s[s.length - 1] = site;
             rec.exitSites = s;
-            DirectTarget d = rec.direct();
-            rec.exitsDirect |= d != null && d.h.hasExit() && !d.h.isGeneric();
         }
         return site;
     }
@@ -606,21 +645,12 @@ public final class Ftrace {
         if (rec == null) {
             throw new IllegalStateException("no function " + ip);
         }
-        MutableCallSite site = new MutableCallSite(type);
+        Trampoline.EntrySite site = new Trampoline.EntrySite(type);
         synchronized (LOCK) {
-            PatchGroup g = rec.group;
-            if (g == null) {
-                g = LINK_GROUPS.get(rec.linkKey);
-                if (g == null || g.isInvalidated()) {
-                    g = new PatchGroup(rec.linkKey);
-                    LINK_GROUPS.put(rec.linkKey, g);
-                }
-                rec.group = g;
-                g.members.add(rec);
-            }
+            PatchGroup g = linkGroup(rec);
             // No compiled code depends on a new site yet, so this setTarget is cheap.
-            site.setTarget(Trampoline.guardedTarget(rec, g, type));
-            MutableCallSite[] s = Arrays.copyOf(rec.sites, rec.sites.length + 1);
+            site.link(g.sp, Trampoline.boundTarget(rec, rec.binding, type), Trampoline.slowTarget(rec, type));
+            Trampoline.EntrySite[] s = Arrays.copyOf(rec.sites, rec.sites.length + 1);
             s[s.length - 1] = site;
             rec.sites = s;
         }
@@ -690,7 +720,7 @@ public final class Ftrace {
     /** Statistics of the last patch batch, for tests, benchmarks and the control files. */
     public static String patchStats() {
         return "batches=" + batches + " last_sites=" + lastBatchSites + " last_groups=" + lastBatchGroups
-                + " last_ns=" + lastBatchNanos;
+                + " last_relinked_whole=" + lastBatchRelinked + " last_ns=" + lastBatchNanos;
     }
 
     public static long lastBatchNanos() {

@@ -142,14 +142,35 @@ public final class Trampoline {
     }
 
     /** A method's exit or throw site. */
-    static final class ExitSite extends MutableCallSite {
+    /** A method's entry site. */
+    static final class EntrySite extends ChainedSite {
+        EntrySite(MethodType type) {
+            super(type, type);
+        }
+    }
+
+    /**
+     * An exit or throw site. Plain (the generic exit, which is right for every token) unless its
+     * function has a direct exit handler; then chained like an entry site.
+     */
+    static final class ExitSite extends ChainedSite {
         final int ip;
         final boolean isThrow;
 
         ExitSite(MethodType type, int ip, boolean isThrow) {
-            super(type);
+            super(type, isThrow ? type.changeReturnType(void.class) : type);
             this.ip = ip;
             this.isThrow = isThrow;
+        }
+
+        @Override
+        MethodHandle wrap(MethodHandle guarded) {
+            return isThrow ? throwTarget(type(), guarded, ip) : guarded;
+        }
+
+        /** The plain target, with no guard: for functions without a direct exit handler. */
+        void linkPlain(int ip) {
+            setTarget(wrap(exitTarget(innerType(), ip)));
         }
     }
 
@@ -158,19 +179,23 @@ public final class Trampoline {
      * own token when there is one, else (and always as the fallback) the generic exit, which is right
      * for every token.
      */
-    static MethodHandle guardedExit(DynFtrace rec, PatchGroup group, ExitSite site) {
-        MethodType type = site.type().changeReturnType(void.class); // (R, Object)V or (Throwable, Object)V
-        MethodHandle generic = exitTarget(type, rec.ip);
-        MethodHandle h = generic;
+    /** The generic exit of an exit site: right for every token. */
+    static MethodHandle genericExit(DynFtrace rec, ExitSite site) {
+        return exitTarget(site.innerType(), rec.ip);
+    }
+
+    /** The bound part of an exit site's target: the direct exit handler for its own token, else generic. */
+    static MethodHandle boundExit(DynFtrace rec, ExitSite site) {
+        MethodHandle generic = genericExit(rec, site);
         DirectTarget d = rec.direct();
         if (d != null && !d.h.isGeneric()) {
             try {
-                h = group.sp.guardWithTest(d.exitTarget(type, site.isThrow, generic), generic);
+                return d.exitTarget(site.innerType(), site.isThrow, generic);
             } catch (RuntimeException e) { // e.g. a handler naming a class of another loader
                 FtraceLog.warn("cannot bind the direct exit of " + rec.name + " exactly (" + e + "); it is called boxed");
             }
         }
-        return site.isThrow ? throwTarget(site.type(), h, rec.ip) : h;
+        return generic;
     }
 
     /**
@@ -243,10 +268,9 @@ public final class Trampoline {
                 type.parameterList());
     }
 
-    /** The full target of an entry site: the group's guard over the bound target and the slow path. */
-    static MethodHandle guardedTarget(DynFtrace rec, PatchGroup group, MethodType type) {
-        MethodHandle slow = collect(MethodHandles.insertArguments(SLOW, 0, rec), type);
-        return group.sp.guardWithTest(boundTarget(rec, rec.binding, type), slow);
+    /** The slow path of an entry site (the chain's initial fallback): reads the record's ops on each call. */
+    static MethodHandle slowTarget(DynFtrace rec, MethodType type) {
+        return collect(MethodHandles.insertArguments(SLOW, 0, rec), type);
     }
 
     /** Adapts {@code h(Object[])Object} to the site's type, boxing the arguments into the array. */

@@ -1,0 +1,77 @@
+package org.jftrace.ftrace;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodType;
+import java.lang.invoke.MutableCallSite;
+import java.lang.invoke.SwitchPoint;
+
+/**
+ * A site switched without {@code setTarget} on anything compiled code depends on.
+ *
+ * <p>Its target is {@code wrap(sp.guardWithTest(bound, tail))}, where {@code tail} is a private call
+ * site of its own. While {@code sp} is valid, C1 and C2 fold the guard to {@code bound} and never parse
+ * the fallback, so no compiled code depends on {@code tail}, and retargeting it is as cheap as
+ * retargeting a site that was never called. A switch therefore first sets the tail to the next guard
+ * ({@link #extend}), then invalidates {@code sp} once for the whole batch; compiled code falls through
+ * the dead guard to the new one.
+ *
+ * <p>Why not {@code setTarget} on the site after the invalidation: HotSpot still counts the
+ * already-invalidated nmethods as the site's dependents, so every such {@code setTarget} pays a full
+ * deoptimisation pass (2 s for 10,000 sites on JDK 17, 4-11 s on JDK 25, measured in
+ * docs/benchmarks.md). Each switch adds one guard to the chain; after {@link #MAX_HOPS} the site is
+ * relinked whole (one pass for it) so the chain never grows past the JIT's inlining depth.
+ */
+class ChainedSite extends MutableCallSite {
+
+    /** Switches a site takes before it is relinked whole. */
+    static final int MAX_HOPS = Integer.getInteger("jftrace.maxHops", 4);
+
+    private final MethodType innerType;
+    private MutableCallSite tail;
+    private int hops;
+
+    ChainedSite(MethodType siteType, MethodType innerType) {
+        super(siteType);
+        this.innerType = innerType;
+    }
+
+    /** The site's target around the guarded part; identity unless a subclass adapts it. */
+    MethodHandle wrap(MethodHandle guarded) {
+        return guarded;
+    }
+
+    MethodType innerType() {
+        return innerType;
+    }
+
+    boolean isLinked() {
+        return tail != null;
+    }
+
+    /**
+     * Sets the whole target: {@code setTarget} on this site, cheap only for a site no compiled code
+     * depends on yet (a new one), else one deoptimisation pass. Caller holds Ftrace's lock.
+     */
+    final void link(SwitchPoint sp, MethodHandle bound, MethodHandle fallback) {
+        MutableCallSite t = new MutableCallSite(fallback);
+        setTarget(wrap(sp.guardWithTest(bound, t.dynamicInvoker())));
+        tail = t;
+        hops = 0;
+    }
+
+    /**
+     * Prepares a switch to {@code bound} behind {@code sp}, taking effect when the site's current
+     * SwitchPoint is invalidated. @return false if the chain is full: the caller must {@link #link}
+     * the site after the invalidation instead.
+     */
+    final boolean extend(SwitchPoint sp, MethodHandle bound, MethodHandle fallback) {
+        if (tail == null || hops >= MAX_HOPS) {
+            return false;
+        }
+        MutableCallSite next = new MutableCallSite(fallback);
+        tail.setTarget(sp.guardWithTest(bound, next.dynamicInvoker()));
+        tail = next;
+        hops++;
+        return true;
+    }
+}
