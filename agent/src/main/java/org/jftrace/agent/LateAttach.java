@@ -96,6 +96,7 @@ final class LateAttach {
                 fs.mkdirInstance(instance);
             }
             Agent.applyTracefsOptions(fs, prefix, o, false);
+            fs.write(prefix + "trace", "", false); // as trace-cmd record: start from empty buffers
             fs.write(prefix + "tracing_on", "1", false);
             if (o.has("tracer")) {
                 fs.write(prefix + "current_tracer", o.get("tracer", null), false);

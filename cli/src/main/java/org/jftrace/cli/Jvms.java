@@ -53,8 +53,20 @@ final class Jvms {
         if (ProcessHandle.of(pid).isEmpty()) {
             throw new CliError("no process with pid " + pid);
         }
+        if (commandLine(pid).contains("-XX:+DisableAttachMechanism")) {
+            throw new CliError("cannot attach to JVM " + pid + ": it was started with -XX:+DisableAttachMechanism");
+        }
         throw new CliError("process " + pid + " is not a JVM that jftrace can attach to (not a JVM, another user's,"
-                + " or started with -XX:-UsePerfData); 'jftrace list' shows those it can");
+                + " or started with -XX:+DisableAttachMechanism or -XX:-UsePerfData); 'jftrace list' shows those it can");
+    }
+
+    /** The process's command line where the OS shows it (Linux: /proc/PID/cmdline), else "". */
+    private static String commandLine(long pid) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
+        } catch (IOException | RuntimeException e) {
+            return ProcessHandle.of(pid).flatMap(h -> h.info().commandLine()).orElse("");
+        }
     }
 
     static VirtualMachine attach(VirtualMachineDescriptor d) {
