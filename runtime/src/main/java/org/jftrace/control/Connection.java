@@ -142,6 +142,32 @@ final class Connection implements Closeable {
         write(("err " + m + "\n").getBytes(StandardCharsets.UTF_8), stallMillis);
     }
 
+    /**
+     * After an error on a request that was not read whole: stops sending, and discards what the
+     * client still sends (at most 1 MiB, for at most 1 s), so that closing does not reset the
+     * connection before the client has read the error.
+     */
+    void linger() {
+        try {
+            channel.shutdownOutput();
+            long deadline = System.nanoTime() + 1_000_000_000L;
+            long discarded = 0;
+            while (discarded < (1 << 20) && System.nanoTime() < deadline) {
+                in.clear();
+                int n = channel.read(in);
+                if (n < 0) {
+                    return;
+                }
+                if (n == 0) {
+                    await(SelectionKey.OP_READ, 100);
+                }
+                discarded += n;
+            }
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+
     private int await(int op, long millis) throws IOException {
         SelectionKey key = channel.keyFor(selector);
         key.interestOps(op);

@@ -39,7 +39,14 @@ final class ControlRequests {
     /** Serves requests until the client closes or misbehaves. */
     void serve() throws IOException {
         for (;;) {
-            String line = conn.readLine(ControlServer.REQUEST_MILLIS);
+            String line;
+            try {
+                line = conn.readLine(ControlServer.REQUEST_MILLIS);
+            } catch (Connection.ProtocolException e) {
+                conn.err(e.getMessage(), ControlServer.STALL_MILLIS);
+                conn.linger();
+                return;
+            }
             if (line == null) {
                 return;
             }
