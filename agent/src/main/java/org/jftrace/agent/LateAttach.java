@@ -87,6 +87,7 @@ final class LateAttach {
         String before = prefix.isEmpty() ? snapshot(fs) : "";
 
         long t0 = System.nanoTime();
+        long transform0 = selecting.transformNanos.get();
         selecting.addSelector(selector);
         Retransformed r = retransform(selector);
         long t1 = System.nanoTime();
@@ -107,9 +108,9 @@ final class LateAttach {
         }
         long t2 = System.nanoTime();
         long enabled = Ftrace.enabledFunctions().lines().count();
-        s.summary = String.format("jftrace: retransformed %d classes in %d batches (%.1f ms)%s%n"
+        s.summary = String.format("jftrace: retransformed %d classes in %d batches (%.1f ms, of which planting sites %.1f ms)%s%n"
                         + "jftrace: %s on %d functions (tracefs writes %.1f ms, last patch batch %.2f ms)%n",
-                r.classes, r.batches, (t1 - t0) / 1e6, r.problems(),
+                r.classes, r.batches, (t1 - t0) / 1e6, (selecting.transformNanos.get() - transform0) / 1e6, r.problems(),
                 o.get("tracer", "nop"), enabled, (t2 - t1) / 1e6, Ftrace.lastBatchNanos() / 1e6);
         return s;
     }

@@ -20,6 +20,8 @@ final class SelectingTransformer implements ClassFileTransformer {
     private final SiteTransformer sites;
     private final List<ClassSelector> selectors = new CopyOnWriteArrayList<>();
     private final Map<ClassLoader, Set<String>> instrumented = new WeakHashMap<>();
+    /** Time spent planting sites, over all classes. */
+    final java.util.concurrent.atomic.AtomicLong transformNanos = new java.util.concurrent.atomic.AtomicLong();
 
     SelectingTransformer(SiteTransformer sites, ClassSelector first) {
         this.sites = sites;
@@ -44,7 +46,9 @@ final class SelectingTransformer implements ClassFileTransformer {
         if (className == null || !selected(loader, className)) {
             return null;
         }
+        long t0 = System.nanoTime();
         byte[] out = sites.transform(module, loader, className, redefined, pd, bytes);
+        transformNanos.addAndGet(System.nanoTime() - t0);
         if (out != null && loader != null) {
             synchronized (instrumented) {
                 instrumented.computeIfAbsent(loader, l -> new HashSet<>()).add(className);
