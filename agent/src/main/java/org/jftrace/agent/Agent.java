@@ -8,27 +8,41 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jftrace.control.AttachHandler;
+import org.jftrace.control.ControlServer;
+import org.jftrace.control.TracefsControl;
 import org.jftrace.trace.Tracefs;
 
 /**
  * The agent once the runtime is on the boot class path: reads the options, installs the
- * {@link SiteTransformer}, and reports what it could not instrument.
+ * {@link SiteTransformer}, starts the control socket and the JMX MBean, serves {@code jftrace
+ * attach} (see {@link LateAttach}), and reports what it could not instrument.
+ *
+ * <p>Loaded a second time (a second {@code jftrace attach}, or {@code VirtualMachine.loadAgent} on a
+ * JVM started with {@code -javaagent}), it reuses the running agent: the new options are applied as
+ * an attach, and the control socket is started if it was off.
  */
-public final class Agent {
+public final class Agent implements AttachHandler {
 
     private static volatile Agent instance;
 
     private final AgentOptions options;
+    private final Instrumentation inst;
     private final SiteTransformer transformer;
+    private final SelectingTransformer selecting;
+    private final LateAttach late;
 
-    private Agent(AgentOptions options, SiteTransformer transformer) {
+    private Agent(AgentOptions options, Instrumentation inst, SiteTransformer transformer, SelectingTransformer selecting) {
         this.options = options;
+        this.inst = inst;
         this.transformer = transformer;
+        this.selecting = selecting;
+        this.late = new LateAttach(inst, selecting);
     }
 
-    static void start(String args, Instrumentation inst, boolean attached) {
+    static synchronized void start(String args, Instrumentation inst, boolean attached) {
         if (instance != null) {
-            System.err.println("jftrace: the agent is already loaded in this JVM");
+            again(args, attached);
             return;
         }
         AgentOptions opts;
@@ -40,16 +54,26 @@ public final class Agent {
             System.err.println("jftrace: " + e.getMessage() + "; tracing is off");
             return;
         }
-        try {
-            applyTracefsOptions(opts);
-        } catch (IllegalArgumentException e) {
-            System.err.println("jftrace: " + e.getMessage() + "; tracing is off");
-            return;
+        if (!attached) {
+            try {
+                applyTracefsOptions(opts);
+            } catch (IllegalArgumentException e) {
+                System.err.println("jftrace: " + e.getMessage() + "; tracing is off");
+                return;
+            }
         }
-        SiteTransformer t = new SiteTransformer(inst, selector);
-        Agent a = new Agent(opts, t);
+        SiteTransformer t = new SiteTransformer(inst, new ClassSelector(List.of(), List.of()));
+        SelectingTransformer s = new SelectingTransformer(t, selector);
+        Agent a = new Agent(opts, inst, t, s);
         instance = a;
-        inst.addTransformer(t, true);
+        inst.addTransformer(s, true);
+        ControlServer.setAttachHandler(a);
+        if (!"0".equals(opts.get("control", "1"))) {
+            startControl();
+        }
+        if (!"0".equals(opts.get("jmx", "1"))) {
+            startJmx(attached);
+        }
         String output = opts.get("output", null);
         if (output != null) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> a.writeTrace(output), "jftrace-output"));
@@ -58,6 +82,81 @@ public final class Agent {
         if (report != null || opts.has("verbose")) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> a.writeReport(report), "jftrace-report"));
         }
+        if (attached && LateAttach.tracesSomething(opts)) {
+            a.attachFromAgentmain(args);
+        }
+    }
+
+    /** The agent is loaded again: serve control, and apply tracing options as an attach. */
+    private static void again(String args, boolean attached) {
+        Agent a = instance;
+        if (!attached) {
+            System.err.println("jftrace: the agent is already loaded in this JVM");
+            return;
+        }
+        startControl();
+        AgentOptions opts;
+        try {
+            opts = AgentOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("jftrace: " + e.getMessage() + "; nothing changed");
+            return;
+        }
+        if (LateAttach.tracesSomething(opts) || !opts.list("include").isEmpty()) {
+            a.attachFromAgentmain(args);
+        }
+    }
+
+    private void attachFromAgentmain(String args) {
+        try {
+            Session s = attach(args); // kept: whoever loads the agent with options wants the tracing
+            System.err.print(s.summary());
+        } catch (IllegalArgumentException e) {
+            System.err.println("jftrace: " + e.getMessage() + "; nothing changed");
+        }
+    }
+
+    private static void startControl() {
+        try {
+            ControlServer.start();
+        } catch (Throwable e) {
+            System.err.println("jftrace: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Registers the MBean. At startup this waits a little in a daemon thread: creating the platform
+     * MBean server during premain breaks servers that configure JMX or logging themselves (e.g. a
+     * custom {@code javax.management.builder.initial}); {@code jmx=0} turns the MBean off.
+     */
+    private static void startJmx(boolean attached) {
+        if (attached) {
+            registerJmx();
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(2000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            registerJmx();
+        }, "jftrace-jmx");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static void registerJmx() {
+        try {
+            TracefsControl.register();
+        } catch (Throwable e) {
+            System.err.println("jftrace: cannot register the MBean " + TracefsControl.OBJECT_NAME + ": " + e);
+        }
+    }
+
+    @Override
+    public synchronized Session attach(String args) {
+        return late.attach(args);
     }
 
     /**
@@ -69,21 +168,31 @@ public final class Agent {
         Tracefs fs = Tracefs.jvm();
         fs.setStartup(true);
         try {
-            set(fs, "buffer_size_kb", o.get("buffer_size_kb", null));
-            set(fs, "trace_clock", o.get("clock", null));
-            set(fs, "max_graph_depth", o.get("max_graph_depth", null));
-            set(fs, "tracing_thresh", o.get("tracing_thresh", null));
-            set(fs, "set_ftrace_pid", o.get("pid", null));
-            for (String opt : o.list("trace_options")) {
-                fs.write("trace_options", opt, false);
-            }
-            appendAll(fs, "set_ftrace_filter", o.list("filter"));
-            appendAll(fs, "set_ftrace_notrace", o.list("notrace"));
-            appendAll(fs, "set_graph_function", o.list("graph_function"));
-            appendAll(fs, "set_graph_notrace", o.list("graph_notrace"));
-            set(fs, "current_tracer", o.get("tracer", null));
+            applyTracefsOptions(fs, "", o, true);
         } finally {
             fs.setStartup(false);
+        }
+    }
+
+    /**
+     * Writes the options' control files under {@code prefix} ("" or "instances/NAME/"); the
+     * tracer last, and only if {@code withTracer}.
+     */
+    static void applyTracefsOptions(Tracefs fs, String prefix, AgentOptions o, boolean withTracer) {
+        set(fs, prefix + "buffer_size_kb", o.get("buffer_size_kb", null));
+        set(fs, prefix + "trace_clock", o.get("clock", null));
+        set(fs, prefix + "max_graph_depth", o.get("max_graph_depth", null));
+        set(fs, prefix + "tracing_thresh", o.get("tracing_thresh", null));
+        set(fs, prefix + "set_ftrace_pid", o.get("pid", null));
+        for (String opt : o.list("trace_options")) {
+            fs.write(prefix + "trace_options", opt, false);
+        }
+        appendAll(fs, prefix + "set_ftrace_filter", o.list("filter"));
+        appendAll(fs, prefix + "set_ftrace_notrace", o.list("notrace"));
+        appendAll(fs, prefix + "set_graph_function", o.list("graph_function"));
+        appendAll(fs, prefix + "set_graph_notrace", o.list("graph_notrace"));
+        if (withTracer) {
+            set(fs, prefix + "current_tracer", o.get("tracer", null));
         }
     }
 
@@ -128,7 +237,9 @@ public final class Agent {
 
     /** Classes that were selected but left unchanged, with the reason (sorted by name). */
     public Map<String, String> skippedClasses() {
-        return new TreeMap<>(transformer.skipped());
+        Map<String, String> m = new TreeMap<>(transformer.skipped());
+        m.putAll(late.notRetransformed());
+        return m;
     }
 
     public long classesInstrumented() {
@@ -140,6 +251,7 @@ public final class Agent {
     }
 
     /** The instrumentation report: counts, then one line per class left out, with its reason. */
+    @Override
     public String report() {
         StringBuilder sb = new StringBuilder();
         sb.append("# classes instrumented: ").append(classesInstrumented()).append('\n');

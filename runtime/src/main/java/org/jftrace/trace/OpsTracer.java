@@ -1,15 +1,18 @@
 package org.jftrace.trace;
 
+import java.util.IdentityHashMap;
+import java.util.Map;
 import org.jftrace.ftrace.Ftrace;
 import org.jftrace.ftrace.FtraceOps;
 
 /**
  * The part every ops-based tracer shares: one ops per started instance, registered with the
- * instance's set_ftrace_filter / set_ftrace_notrace / set_ftrace_pid.
+ * instance's set_ftrace_filter / set_ftrace_notrace / set_ftrace_pid. A tracer object is shared by
+ * all instances (as a kernel {@code struct tracer} is), so the ops are kept per instance.
  */
 abstract class OpsTracer implements Tracer {
 
-    private FtraceOps ops;
+    private final Map<TraceInstance, FtraceOps> ops = new IdentityHashMap<>();
 
     abstract FtraceOps newOps(TraceInstance instance);
 
@@ -19,26 +22,27 @@ abstract class OpsTracer implements Tracer {
         Ftrace.setHashes(op, instance.filterRules(), instance.notraceRules());
         Ftrace.setPidFilter(op, instance.pidFilter());
         Ftrace.registerFtraceFunction(op);
-        ops = op;
+        ops.put(instance, op);
     }
 
     @Override
     public final synchronized void stop(TraceInstance instance) {
-        if (ops != null) {
-            Ftrace.unregisterFtraceFunction(ops);
-            ops = null;
+        FtraceOps op = ops.remove(instance);
+        if (op != null) {
+            Ftrace.unregisterFtraceFunction(op);
         }
     }
 
     @Override
     public final synchronized void filtersChanged(TraceInstance instance) {
-        if (ops != null) {
-            Ftrace.setHashes(ops, instance.filterRules(), instance.notraceRules());
-            Ftrace.setPidFilter(ops, instance.pidFilter());
+        FtraceOps op = ops.get(instance);
+        if (op != null) {
+            Ftrace.setHashes(op, instance.filterRules(), instance.notraceRules());
+            Ftrace.setPidFilter(op, instance.pidFilter());
         }
     }
 
-    final synchronized FtraceOps ops() {
-        return ops;
+    final synchronized FtraceOps ops(TraceInstance instance) {
+        return ops.get(instance);
     }
 }

@@ -96,6 +96,14 @@ public final class Tracefs {
         return top;
     }
 
+    /**
+     * The instance a path belongs to: {@code instances/NAME/FILE} names instance NAME, any other path
+     * the top level. For readers that work on an instance rather than a file ({@code trace_pipe}).
+     */
+    public TraceInstance instanceFor(String path) {
+        return instanceOf(split(path));
+    }
+
     private static String[] split(String path) {
         String p = path.startsWith("/") ? path.substring(1) : path;
         return p.split("/");

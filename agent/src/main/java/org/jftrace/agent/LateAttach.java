@@ -1,0 +1,273 @@
+package org.jftrace.agent;
+
+import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jftrace.control.AttachHandler;
+import org.jftrace.ftrace.Ftrace;
+import org.jftrace.trace.Tracefs;
+
+/**
+ * {@code jftrace attach}: instruments the loaded classes an attach selects, then starts tracing with
+ * its options; detaching puts the instance back (tracer nop, tracing off, filters cleared, settings
+ * as before), so no ops stays registered and every site is the no-op again.
+ *
+ * <p>Loaded classes get their sites by retransformation, many classes per
+ * {@link Instrumentation#retransformClasses} call ({@value #BATCH}): in a JVM whose agent was loaded
+ * late, HotSpot's first redefinition deoptimises all compiled code, and every call is a safepoint
+ * operation, so one call per class would repeat that cost thousands of times. A batch that fails is
+ * split in halves until the class that fails is found and reported; unmodifiable classes (hidden
+ * classes such as lambdas) are reported and left alone. Sites once planted stay (they are no-ops
+ * while nothing traces), so a second attach retransforms only classes still without them.
+ *
+ * <p>Every option is checked before anything changes: the tracefs writes are first made on a
+ * scratch instance, which is then removed.
+ */
+final class LateAttach {
+
+    /** Classes per retransformClasses call: few safepoints, yet bounded pauses. */
+    static final int BATCH = 1000;
+
+    /** Options that only make sense at startup. */
+    private static final List<String> STARTUP_ONLY = List.of("output", "report", "control", "jmx", "verbose");
+    /** Options that are tracefs settings: with any of them, an agentmain call starts tracing. */
+    private static final List<String> TRACING = List.of("tracer", "filter", "notrace", "graph_function",
+            "graph_notrace", "max_graph_depth", "tracing_thresh", "pid", "clock", "buffer_size_kb", "trace_options");
+
+    private static final AtomicInteger SCRATCH = new AtomicInteger();
+
+    private final Instrumentation inst;
+    private final SelectingTransformer selecting;
+    private final Map<String, String> notRetransformed = new ConcurrentHashMap<>();
+
+    LateAttach(Instrumentation inst, SelectingTransformer selecting) {
+        this.inst = inst;
+        this.selecting = selecting;
+    }
+
+    static boolean tracesSomething(AgentOptions o) {
+        for (String k : TRACING) {
+            if (o.has(k)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Classes an attach could not retransform, with the reason. */
+    Map<String, String> notRetransformed() {
+        return notRetransformed;
+    }
+
+    AttachHandler.Session attach(String args) {
+        AgentOptions o = AgentOptions.parse(args);
+        for (String k : STARTUP_ONLY) {
+            if (o.has(k)) {
+                throw new IllegalArgumentException("agent option '" + k + "' only works at startup (-javaagent)");
+            }
+        }
+        ClassSelector selector = new ClassSelector(o.list("include"), o.list("exclude"));
+        Tracefs fs = Tracefs.jvm();
+        String instance = o.get("instance", null);
+        String prefix = instance == null ? "" : "instances/" + instance + "/";
+        if (instance == null) {
+            String cur = fs.read("current_tracer").strip();
+            if (!cur.equals("nop")) {
+                throw new IllegalArgumentException("the JVM is already tracing (current_tracer is " + cur
+                        + "); write nop to current_tracer first, or trace into a new instance with -B NAME");
+            }
+        } else if (!fs.read("instances").lines().noneMatch(instance::equals)) {
+            throw new IllegalArgumentException("instance '" + instance + "' exists; name a new one");
+        }
+        check(fs, o);
+        String before = prefix.isEmpty() ? snapshot(fs) : "";
+
+        long t0 = System.nanoTime();
+        long transform0 = selecting.transformNanos.get();
+        selecting.addSelector(selector);
+        Retransformed r = retransform(selector);
+        long t1 = System.nanoTime();
+        Session s = new Session(fs, instance, prefix, o, before);
+        try {
+            if (instance != null) {
+                fs.mkdirInstance(instance);
+            }
+            Agent.applyTracefsOptions(fs, prefix, o, false);
+            fs.write(prefix + "trace", "", false); // as trace-cmd record: start from empty buffers
+            fs.write(prefix + "tracing_on", "1", false);
+            if (o.has("tracer")) {
+                fs.write(prefix + "current_tracer", o.get("tracer", null), false);
+            }
+        } catch (RuntimeException e) {
+            s.detach();
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        long t2 = System.nanoTime();
+        long enabled = Ftrace.enabledFunctions().lines().count();
+        s.summary = String.format("jftrace: retransformed %d classes in %d batches (%.1f ms, of which planting sites %.1f ms)%s%n"
+                        + "jftrace: %s on %d functions (tracefs writes %.1f ms, last patch batch %.2f ms)%n",
+                r.classes, r.batches, (t1 - t0) / 1e6, (selecting.transformNanos.get() - transform0) / 1e6, r.problems(),
+                o.get("tracer", "nop"), enabled, (t2 - t1) / 1e6, Ftrace.lastBatchNanos() / 1e6);
+        return s;
+    }
+
+    /** Makes every write on a scratch instance first, and checks the tracer's name. */
+    private static void check(Tracefs fs, AgentOptions o) {
+        String tracer = o.get("tracer", null);
+        if (tracer != null && !List.of(fs.read("available_tracers").strip().split(" ")).contains(tracer)) {
+            throw new IllegalArgumentException("current_tracer: unknown tracer '" + tracer + "' (available: "
+                    + fs.read("available_tracers").strip() + ")");
+        }
+        String name = "jftrace-check-" + ProcessHandle.current().pid() + "-" + SCRATCH.incrementAndGet();
+        fs.mkdirInstance(name);
+        try {
+            Agent.applyTracefsOptions(fs, "instances/" + name + "/", o, false);
+        } finally {
+            fs.rmdirInstance(name);
+        }
+    }
+
+    /** The top instance's settings an attach may change, as the writes that restore them. */
+    private static String snapshot(Tracefs fs) {
+        return String.join("\n", "buffer_size_kb " + fs.read("buffer_size_kb").strip(),
+                "trace_clock " + (fs.read("trace_clock").contains("[counter]") ? "counter" : "mono"),
+                "max_graph_depth " + fs.read("max_graph_depth").strip(),
+                "tracing_thresh " + fs.read("tracing_thresh").strip(),
+                "trace_options " + String.join(" ", fs.read("trace_options").strip().split("\n")));
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    static final class Retransformed {
+        int classes;
+        int batches;
+        final List<String> unmodifiable = new ArrayList<>();
+        final List<String> failed = new ArrayList<>();
+
+        String problems() {
+            StringBuilder sb = new StringBuilder();
+            if (!unmodifiable.isEmpty()) {
+                sb.append("; ").append(unmodifiable.size()).append(" unmodifiable classes left alone (e.g. ")
+                        .append(unmodifiable.get(0)).append(")");
+            }
+            if (!failed.isEmpty()) {
+                sb.append("; ").append(failed.size()).append(" classes failed (e.g. ").append(failed.get(0)).append(")");
+            }
+            if (sb.length() > 0) {
+                sb.append("; see jftrace PID cat jftrace/report");
+            }
+            return sb.toString();
+        }
+    }
+
+    private Retransformed retransform(ClassSelector selector) {
+        Retransformed r = new Retransformed();
+        List<Class<?>> todo = new ArrayList<>();
+        for (Class<?> c : inst.getAllLoadedClasses()) {
+            if (c.isArray() || c.isPrimitive()) {
+                continue;
+            }
+            ClassLoader loader = c.getClassLoader();
+            String internal = c.getName().replace('.', '/');
+            if (!selector.selects(loader, internal) || selecting.instrumented(loader, internal)) {
+                continue;
+            }
+            if (!inst.isModifiableClass(c)) {
+                r.unmodifiable.add(c.getName());
+                notRetransformed.put(c.getName(), "not modifiable (a hidden class such as a lambda): left without sites");
+                continue;
+            }
+            todo.add(c);
+        }
+        for (int i = 0; i < todo.size(); i += BATCH) {
+            batch(todo.subList(i, Math.min(todo.size(), i + BATCH)), r);
+        }
+        return r;
+    }
+
+    private void batch(List<Class<?>> classes, Retransformed r) {
+        try {
+            r.batches++;
+            inst.retransformClasses(classes.toArray(new Class<?>[0]));
+            r.classes += classes.size();
+        } catch (Throwable t) {
+            if (classes.size() == 1) {
+                String name = classes.get(0).getName();
+                r.failed.add(name);
+                notRetransformed.put(name, "retransformation failed: " + t);
+                return;
+            }
+            int half = classes.size() / 2;
+            batch(classes.subList(0, half), r);
+            batch(classes.subList(half, classes.size()), r);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    /** One attach, until detached. */
+    static final class Session implements AttachHandler.Session {
+        private final Tracefs fs;
+        private final String instance;
+        private final String prefix;
+        private final AgentOptions options;
+        private final String before;
+        volatile String summary = "";
+        private boolean detached;
+
+        Session(Tracefs fs, String instance, String prefix, AgentOptions options, String before) {
+            this.fs = fs;
+            this.instance = instance;
+            this.prefix = prefix;
+            this.options = options;
+            this.before = before;
+        }
+
+        @Override
+        public String summary() {
+            return summary;
+        }
+
+        @Override
+        public synchronized void detach() {
+            if (detached) {
+                return;
+            }
+            detached = true;
+            if (instance != null) {
+                quietly(() -> fs.rmdirInstance(instance));
+                return;
+            }
+            quietly(() -> fs.write("current_tracer", "nop", false));
+            quietly(() -> fs.write("tracing_on", "0", false));
+            for (String f : List.of("set_ftrace_filter", "set_ftrace_notrace", "set_graph_function",
+                    "set_graph_notrace", "set_ftrace_pid")) {
+                quietly(() -> fs.write(f, "", false));
+            }
+            for (String line : before.split("\n")) {
+                int sp = line.indexOf(' ');
+                String file = line.substring(0, sp);
+                String value = line.substring(sp + 1);
+                if (file.equals("trace_options")) {
+                    for (String opt : value.split(" ")) {
+                        quietly(() -> fs.write("trace_options", opt, false));
+                    }
+                } else if (!(file.equals("buffer_size_kb") && !options.has("buffer_size_kb"))) {
+                    quietly(() -> fs.write(file, value, false));
+                }
+            }
+        }
+
+        private static void quietly(Runnable r) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                System.err.println("jftrace: detach: " + e.getMessage());
+            }
+        }
+    }
+}

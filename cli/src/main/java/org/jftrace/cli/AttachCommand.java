@@ -1,0 +1,213 @@
+package org.jftrace.cli;
+
+import com.sun.tools.attach.VirtualMachineDescriptor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code jftrace attach PID}: loads the agent into a running JVM (once; later attaches reuse it),
+ * instruments the loaded classes the options select, traces until Ctrl-C or {@code --duration},
+ * prints the trace, and leaves the JVM as it found it: tracer nop, tracing off, no function enabled.
+ *
+ * <p>The tracing is one session on the control socket: the JVM detaches it when this command says
+ * so, and also when the connection drops (this command killed), so a JVM is never left tracing.
+ */
+@Command(name = "attach", mixinStandardHelpOptions = true,
+        description = {"Trace a running JVM: load the agent, instrument the loaded classes, trace until Ctrl-C or",
+                "--duration, print the trace, then switch tracing off again."})
+final class AttachCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "PID", description = "The JVM (see jftrace list).")
+    long pid;
+
+    @Option(names = {"-p", "--tracer"}, paramLabel = "TRACER", defaultValue = "function_graph",
+            description = "function_graph (default), function or nop.")
+    String tracer;
+
+    @Option(names = "-l", paramLabel = "FILTER", description = "set_ftrace_filter: functions to trace (ftrace globs; repeatable).")
+    List<String> filters = new ArrayList<>();
+
+    @Option(names = "-n", paramLabel = "NOTRACE", description = "set_ftrace_notrace: functions not to trace (repeatable).")
+    List<String> notrace = new ArrayList<>();
+
+    @Option(names = "-g", paramLabel = "GRAPH_FUNC", description = "set_graph_function: graph only what these call (repeatable).")
+    List<String> graph = new ArrayList<>();
+
+    @Option(names = "--max-depth", paramLabel = "N", description = "max_graph_depth.")
+    Integer maxDepth;
+
+    @Option(names = "--thresh", paramLabel = "DURATION", description = "tracing_thresh, e.g. 100us, 2ms (plain numbers are microseconds).")
+    String thresh;
+
+    @Option(names = "--include", paramLabel = "CLASS_GLOB",
+            description = "Loaded classes to instrument (default: all outside the JDK; repeatable).")
+    List<String> include = new ArrayList<>();
+
+    @Option(names = "-O", paramLabel = "OPTION", description = "A trace option, e.g. funcgraph-tail or nofuncgraph-duration (repeatable).")
+    List<String> traceOptions = new ArrayList<>();
+
+    @Option(names = "--clock", paramLabel = "CLOCK", description = "trace_clock: mono (default) or counter.")
+    String clock;
+
+    @Option(names = "--buffer-size-kb", paramLabel = "KB", description = "buffer_size_kb per thread.")
+    Integer bufferSizeKb;
+
+    @Option(names = "-B", paramLabel = "INSTANCE",
+            description = "Trace into a new instance instances/INSTANCE (removed at the end), leaving the top level alone.")
+    String instance;
+
+    @Option(names = "--duration", paramLabel = "DURATION", description = "Stop after this long (e.g. 10s, 500ms); default: at Ctrl-C.")
+    String duration;
+
+    @Option(names = "-o", paramLabel = "FILE", description = "Write the trace here instead of standard output.")
+    Path output;
+
+    @Option(names = "--first-event", hidden = true,
+            description = "Measure: report when the first event reached trace_pipe (consumes it).")
+    boolean firstEvent;
+
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private final CountDownLatch done = new CountDownLatch(1);
+
+    @Override
+    public Integer call() throws Exception {
+        long t0 = System.nanoTime();
+        long micros = duration == null ? -1 : Durations.micros(duration);
+        String opts = agentOptions();
+        VirtualMachineDescriptor d = Jvms.find(pid);
+        Path found = Jvms.findSocket(pid, d);
+        boolean loaded = found == null;
+        Path socket = loaded ? Jvms.loadAgent(d, Jars.self()) : found;
+        long t1 = System.nanoTime();
+        ControlClient session;
+        try {
+            session = ControlClient.connect(pid, socket);
+        } catch (java.io.IOException e) {
+            throw new CliError("cannot connect to the control socket of JVM " + pid + ": " + e.getMessage());
+        }
+        String summary;
+        try {
+            summary = session.request("attach", opts);
+        } catch (CliError e) {
+            session.close();
+            throw e;
+        }
+        long t2 = System.nanoTime();
+        System.err.print(summary);
+        System.err.printf("jftrace: attached to JVM %d in %.0f ms (%s %.0f ms)%n", pid, (t2 - t0) / 1e6,
+                loaded ? "agent loaded in" : "agent already there,", (t1 - t0) / 1e6);
+        if (firstEvent) {
+            reportFirstEvent(socket, t0);
+        }
+        Thread hook = new Thread(() -> finish(socket, session), "jftrace-detach");
+        Runtime.getRuntime().addShutdownHook(hook);
+        System.err.println("jftrace: tracing JVM " + pid + (micros < 0 ? "; Ctrl-C to stop" : " for " + duration));
+        long deadline = micros < 0 ? Long.MAX_VALUE : System.nanoTime() + micros * 1000;
+        while (System.nanoTime() < deadline) {
+            if (done.await(Math.min(200, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)), TimeUnit.MILLISECONDS)) {
+                return 0;
+            }
+            if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                finished.set(true);
+                throw new CliError("JVM " + pid + " exited while being traced");
+            }
+        }
+        finish(socket, session);
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException exiting) {
+            // the hook runs anyway and finds the work done
+        }
+        return 0;
+    }
+
+    /** Stops recording, prints the trace, detaches the session. Once, from the main thread or the hook. */
+    private void finish(Path socket, ControlClient session) {
+        if (!finished.compareAndSet(false, true)) {
+            return;
+        }
+        String prefix = instance == null ? "" : "instances/" + instance + "/";
+        try (ControlClient c = ControlClient.connect(pid, socket)) {
+            c.request("write", prefix + "tracing_on", "0");
+            String trace = c.request("cat", prefix + "trace");
+            if (output == null) {
+                System.out.print(trace);
+                System.out.flush();
+            } else {
+                Files.writeString(output, trace);
+            }
+        } catch (Exception e) {
+            System.err.println("jftrace: cannot read the trace of JVM " + pid + ": " + e.getMessage());
+        } finally {
+            try {
+                session.request("detach");
+            } catch (CliError e) {
+                System.err.println("jftrace: detach: " + e.getMessage());
+            }
+            session.close();
+            done.countDown();
+        }
+    }
+
+    private void reportFirstEvent(Path socket, long t0) throws java.io.IOException {
+        String prefix = instance == null ? "" : "instances/" + instance + "/";
+        try (ControlClient c = ControlClient.connect(pid, socket)) {
+            c.stream(chunk -> false, "cat", prefix + "trace_pipe");
+        }
+        System.err.printf("jftrace: first event in trace_pipe %.0f ms after the attach started%n", (System.nanoTime() - t0) / 1e6);
+    }
+
+    String agentOptions() {
+        List<String> o = new ArrayList<>();
+        for (String i : include) {
+            o.add("include=" + i);
+        }
+        split(o, "filter", filters);
+        split(o, "notrace", notrace);
+        split(o, "graph_function", graph);
+        if (maxDepth != null) {
+            o.add("max_graph_depth=" + maxDepth);
+        }
+        if (thresh != null) {
+            o.add("tracing_thresh=" + Durations.micros(thresh));
+        }
+        for (String t : traceOptions) {
+            o.add("trace_options=" + t);
+        }
+        if (clock != null) {
+            o.add("clock=" + clock);
+        }
+        if (bufferSizeKb != null) {
+            o.add("buffer_size_kb=" + bufferSizeKb);
+        }
+        if (instance != null) {
+            o.add("instance=" + instance);
+        }
+        o.add("tracer=" + tracer);
+        for (String s : o) {
+            if (s.indexOf(',') >= 0) {
+                throw new CliError("a comma cannot be passed to the agent: '" + s + "'", 2);
+            }
+        }
+        return String.join(",", o);
+    }
+
+    private static void split(List<String> o, String key, List<String> values) {
+        for (String v : values) {
+            for (String tok : v.trim().split("\\s+")) {
+                if (!tok.isEmpty()) {
+                    o.add(key + "=" + tok);
+                }
+            }
+        }
+    }
+}

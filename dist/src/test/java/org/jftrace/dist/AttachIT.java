@@ -1,0 +1,151 @@
+package org.jftrace.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code jftrace attach} against running JVMs that were started without the agent. */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class AttachIT {
+
+    static String pid(LoopJvm j) {
+        return Long.toString(j.pid);
+    }
+
+    /** The JVM is as the first attach found it: no tracer, tracing off, no function enabled. */
+    static void assertDetached(LoopJvm j) throws Exception {
+        ChildJvm tracer = LoopJvm.jftrace(pid(j), "cat", "current_tracer");
+        assertThat(tracer.out).as(tracer.toString()).isEqualTo("nop\n");
+        assertThat(LoopJvm.jftrace(pid(j), "cat", "enabled_functions").out).isEmpty();
+        assertThat(LoopJvm.jftrace(pid(j), "cat", "tracing_on").out).isEqualTo("0\n");
+        assertThat(LoopJvm.jftrace(pid(j), "cat", "set_ftrace_filter").out).isEqualTo("#### all functions enabled ####\n");
+    }
+
+    @Test
+    void attachTracesTheLoadedClassesThenDetachesAndASecondAttachReusesTheAgent() throws Exception {
+        try (LoopJvm j = LoopJvm.start(List.of())) {
+            ChildJvm r = LoopJvm.jftrace("attach", pid(j), "-p", "function_graph", "--include", "itest.*", "--duration", "1s");
+            assertThat(r.exitCode).as(r.toString()).isZero();
+            assertThat(r.out).contains("# tracer: function_graph").contains("itest.LoopApp.work() {")
+                    .contains("itest.LoopApp.square();");
+            assertThat(r.err).contains("jftrace: retransformed 1 classes in 1 batches").contains("agent loaded in");
+            assertDetached(j);
+
+            ChildJvm again = LoopJvm.jftrace("attach", pid(j), "-p", "function", "-l", "itest.LoopApp.square",
+                    "--duration", "500ms");
+            assertThat(again.exitCode).as(again.toString()).isZero();
+            assertThat(again.err).contains("agent already there").contains("function on 1 functions");
+            assertThat(again.out).contains("# tracer: function").contains("itest.LoopApp.square").doesNotContain("LoopApp.work");
+            assertDetached(j);
+            assertThat(j.stop()).contains(" ok true").doesNotContain("Exception");
+        }
+    }
+
+    @Test
+    void attachIntoAnInstanceLeavesTheTopLevelAlone(@TempDir Path tmp) throws Exception {
+        try (LoopJvm j = LoopJvm.start(List.of())) {
+            Path out = tmp.resolve("t.txt");
+            ChildJvm r = LoopJvm.jftrace("attach", pid(j), "-B", "mine", "-p", "function", "-l", "*square",
+                    "--duration", "500ms", "-o", out.toString());
+            assertThat(r.exitCode).as(r.toString()).isZero();
+            assertThat(Files.readString(out)).contains("itest.LoopApp.square");
+            assertThat(LoopJvm.jftrace(pid(j), "cat", "instances").out).isEmpty();
+            assertThat(LoopJvm.jftrace(pid(j), "cat", "enabled_functions").out).isEmpty();
+            assertThat(LoopJvm.jftrace(pid(j), "cat", "tracing_on").out).isEqualTo("1\n"); // never touched
+        }
+    }
+
+    @Test
+    void aKilledAttachIsDetachedByTheJvmAndCtrlCPrintsTheTrace(@TempDir Path tmp) throws Exception {
+        try (LoopJvm j = LoopJvm.start(List.of())) {
+            File out = tmp.resolve("out").toFile();
+            File err = tmp.resolve("err").toFile();
+            Process p = LoopJvm.jftraceAsync(out, err, "attach", pid(j), "-p", "function", "--include", "itest.*");
+            awaitContains(err.toPath(), "Ctrl-C to stop", p);
+            p.destroyForcibly(); // SIGKILL: no hook runs; the JVM sees the session's connection close
+            p.waitFor(10, TimeUnit.SECONDS);
+            awaitNop(j);
+            assertDetached(j);
+
+            Process q = LoopJvm.jftraceAsync(out, err, "attach", pid(j), "-p", "function", "--include", "itest.*");
+            awaitContains(err.toPath(), "Ctrl-C to stop", q);
+            Thread.sleep(300);
+            q.destroy(); // SIGTERM, as Ctrl-C: the hook prints the trace and detaches
+            assertThat(q.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(Files.readString(out.toPath())).contains("# tracer: function").contains("itest.LoopApp.work");
+            assertDetached(j);
+            assertThat(j.stop()).contains(" ok true");
+        }
+    }
+
+    @Test
+    void badInputIsOneLineAndANonZeroExitAndTheJvmKeepsItsSettings() throws Exception {
+        ChildJvm none = LoopJvm.jftrace("attach", "999999999", "--duration", "1s");
+        assertOneLineError(none, "jftrace: no process with pid 999999999");
+
+        try (LoopJvm j = LoopJvm.start(List.of())) {
+            assertOneLineError(LoopJvm.jftrace(pid(j), "cat", "trace"), "jftrace: JVM " + j.pid + " has no jftrace agent");
+            assertOneLineError(LoopJvm.jftrace("attach", pid(j), "-p", "functon", "--duration", "1s"),
+                    "jftrace: current_tracer: unknown tracer 'functon' (available: function function_graph nop)");
+            assertOneLineError(LoopJvm.jftrace("attach", pid(j), "-l", "foo[ab", "--duration", "1s"),
+                    "jftrace: set_ftrace_filter: bad glob 'foo[ab'");
+            assertOneLineError(LoopJvm.jftrace("attach", pid(j), "--include", "itest.*", "-O", "nosuchoption", "--duration", "1s"),
+                    "jftrace: trace_options: unknown option 'nosuchoption'");
+            assertOneLineError(LoopJvm.jftrace(pid(j), "cat", "no_such_file"), "jftrace: no such file 'no_such_file'");
+            assertThat(LoopJvm.jftrace(pid(j), "cat", "current_tracer").out).isEqualTo("nop\n");
+            assertThat(LoopJvm.jftrace(pid(j), "cat", "enabled_functions").out).isEmpty();
+            assertThat(LoopJvm.jftrace(pid(j), "cat", "instances").out).isEmpty(); // no scratch instance left
+
+            // busy: someone traces the top level already
+            assertThat(LoopJvm.jftrace(pid(j), "write", "current_tracer", "function").exitCode).isZero();
+            assertOneLineError(LoopJvm.jftrace("attach", pid(j), "--duration", "1s"), "jftrace: the JVM is already tracing");
+            assertThat(LoopJvm.jftrace(pid(j), "cat", "current_tracer").out).isEqualTo("function\n");
+            assertThat(LoopJvm.jftrace(pid(j), "write", "current_tracer", "nop").exitCode).isZero();
+            assertThat(j.stop()).contains(" ok true");
+        }
+        try (LoopJvm j = LoopJvm.start(List.of("-XX:+DisableAttachMechanism"))) {
+            assertOneLineError(LoopJvm.jftrace("attach", pid(j), "--duration", "1s"), "jftrace: cannot attach to JVM " + j.pid);
+            assertThat(j.stop()).contains(" ok true");
+        }
+    }
+
+    static void assertOneLineError(ChildJvm r, String prefix) {
+        assertThat(r.exitCode).as(r.toString()).isNotZero();
+        assertThat(r.err.lines().toList()).as(r.toString()).hasSize(1);
+        assertThat(r.err).startsWith(prefix);
+        assertThat(r.out).as(r.toString()).isEmpty();
+    }
+
+    static void awaitContains(Path file, String text, Process p) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(file) && Files.readString(file).contains(text)) {
+                return;
+            }
+            if (!p.isAlive()) {
+                throw new AssertionError("exited " + p.exitValue() + ": " + Files.readString(file));
+            }
+            Thread.sleep(50);
+        }
+        p.destroyForcibly();
+        throw new AssertionError("no '" + text + "' in 60 s: " + Files.readString(file));
+    }
+
+    static void awaitNop(LoopJvm j) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            if (LoopJvm.jftrace(pid(j), "cat", "current_tracer").out.equals("nop\n")) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the JVM did not detach the killed session in 10 s");
+    }
+}

@@ -1,0 +1,51 @@
+package org.jftrace.trace;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.jftrace.ring.TracePipe;
+import org.jftrace.ring.TraceRecord;
+
+/**
+ * {@code cat trace_pipe} as text: consumes an instance's records and renders them in the format of
+ * its current tracer, without the header (the kernel's trace_pipe prints none either). Records are
+ * rendered a batch at a time, so a function_graph call whose return arrives in a later batch shows
+ * as {@code func() {} ... {@code } /* func *}{@code /}}, as the kernel's pipe does when a return
+ * is not yet in the buffer.
+ */
+public final class TracePipeText {
+
+    private final TraceInstance instance;
+    private final TracePipe pipe;
+    private final TraceRecord first = new TraceRecord();
+
+    public TracePipeText(TraceInstance instance) {
+        this.instance = instance;
+        this.pipe = instance.buffers.pipe();
+    }
+
+    /**
+     * Waits up to {@code timeoutMillis} for a record, then consumes it and up to {@code max - 1}
+     * more that are already there.
+     *
+     * @return the rendered text, empty if nothing arrived in time
+     */
+    public String next(long timeoutMillis, int max) throws InterruptedException {
+        if (!pipe.poll(first, timeoutMillis, TimeUnit.MILLISECONDS)) {
+            return "";
+        }
+        List<TraceRecord> records = new ArrayList<>();
+        records.add(first.copy());
+        pipe.drain(r -> records.add(r.copy()), Math.max(0, max - 1));
+        StringBuilder sb = new StringBuilder();
+        TraceOutput.Names names = new TraceOutput.Names(instance.options.get("sym-descriptor"));
+        if (instance.tracer instanceof FunctionTracer) {
+            for (TraceRecord r : records) {
+                TraceOutput.functionLine(sb, instance, r, names);
+            }
+        } else {
+            TraceOutput.graph(sb, instance, records, names);
+        }
+        return sb.toString();
+    }
+}
