@@ -570,8 +570,7 @@ public final class Ftrace {
         group.members.add(rec);
         boolean whole = false;
         for (Trampoline.EntrySite site : rec.sites) {
-            MethodType t = site.type();
-            whole |= !site.extend(group.sp, Trampoline.boundTarget(rec, rec.binding, t), Trampoline.slowTarget(rec, t));
+            whole |= !site.extend(group.sp, site.bound(rec), site.slow(rec));
         }
         // Exit sites without a direct exit handler run the generic exit, unguarded, which is right for
         // every token; only direct exit handlers need them switched (see DirectTarget).
@@ -591,8 +590,7 @@ public final class Ftrace {
     private static void relinkWhole(DynFtrace rec) {
         PatchGroup g = rec.group;
         for (Trampoline.EntrySite site : rec.sites) {
-            MethodType t = site.type();
-            site.link(g.sp, Trampoline.boundTarget(rec, rec.binding, t), Trampoline.slowTarget(rec, t));
+            site.link(g.sp, site.bound(rec), site.slow(rec));
         }
         if (rec.exitsDirect) {
             for (Trampoline.ExitSite site : rec.exitSites) {
@@ -649,7 +647,7 @@ public final class Ftrace {
         synchronized (LOCK) {
             PatchGroup g = linkGroup(rec);
             // No compiled code depends on a new site yet, so this setTarget is cheap.
-            site.link(g.sp, Trampoline.boundTarget(rec, rec.binding, type), Trampoline.slowTarget(rec, type));
+            site.link(g.sp, site.bound(rec), site.slow(rec));
             Trampoline.EntrySite[] s = Arrays.copyOf(rec.sites, rec.sites.length + 1);
             s[s.length - 1] = site;
             rec.sites = s;

@@ -142,10 +142,36 @@ public final class Trampoline {
     }
 
     /** A method's exit or throw site. */
-    /** A method's entry site. */
+    /**
+     * A method's entry site. Caches its slow path (which never changes) and its last bound target, so a
+     * switch that leaves its binding alone (a bystander in a patch group) builds no method handle.
+     */
     static final class EntrySite extends ChainedSite {
+        private MethodHandle slow;
+        private Object boundFor;
+        private Object boundForDirect;
+        private MethodHandle bound;
+
         EntrySite(MethodType type) {
             super(type, type);
+        }
+
+        MethodHandle slow(DynFtrace rec) {
+            if (slow == null) {
+                slow = slowTarget(rec, type());
+            }
+            return slow;
+        }
+
+        MethodHandle bound(DynFtrace rec) {
+            Object b = rec.binding;
+            Object d = rec.direct();
+            if (bound == null || b != boundFor || d != boundForDirect) {
+                bound = boundTarget(rec, b, type());
+                boundFor = b;
+                boundForDirect = d;
+            }
+            return bound;
         }
     }
 
