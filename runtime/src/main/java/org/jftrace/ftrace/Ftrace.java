@@ -553,9 +553,13 @@ public final class Ftrace {
             sps[i++] = g.sp;
         }
         SwitchPoint.invalidateAll(sps);
-        // 3. Sites whose chain was full are relinked whole (one pass each): rare by construction.
+        // 3. Sites whose chain was full are relinked whole (one pass each): rare, as the Compactor
+        //    shortens long chains in the background long before they are full.
         for (DynFtrace rec : full) {
             relinkWhole(rec);
+        }
+        for (DynFtrace rec : changed) {
+            Compactor.consider(rec);
         }
         batches++;
         lastBatchSites = sites;
@@ -587,7 +591,8 @@ public final class Ftrace {
         }
     }
 
-    private static void relinkWhole(DynFtrace rec) {
+    /** Relinks every site of {@code rec} with a fresh chain. Caller holds LOCK. */
+    static void relinkWhole(DynFtrace rec) {
         PatchGroup g = rec.group;
         for (Trampoline.EntrySite site : rec.sites) {
             site.link(g.sp, site.bound(rec), site.slow(rec));
@@ -718,7 +723,7 @@ public final class Ftrace {
     /** Statistics of the last patch batch, for tests, benchmarks and the control files. */
     public static String patchStats() {
         return "batches=" + batches + " last_sites=" + lastBatchSites + " last_groups=" + lastBatchGroups
-                + " last_relinked_whole=" + lastBatchRelinked + " last_ns=" + lastBatchNanos;
+                + " last_relinked_whole=" + lastBatchRelinked + " last_ns=" + lastBatchNanos + " " + Compactor.stats();
     }
 
     public static long lastBatchNanos() {

@@ -206,6 +206,38 @@ final class ThreadCtx {
      * A function's entry: calls the entry callbacks of {@code binding} that admit this call and pushes
      * a frame. @return the frame (the token the exit sites get back), or null when nothing was called.
      */
+    /**
+     * CALL_OPS: the entry of a function traced by exactly one ops, without arguments. The same work as
+     * {@link #enter} with no list to walk, kept small so that C2 inlines it into the site with
+     * {@code fn} constant.
+     */
+    Frame enterOne(FtraceOps op, FtraceFunc fn, int ip) {
+        insideEnter();
+        try {
+            int d = depth;
+            if (d >= MAX_DEPTH || !admits(op)) {
+                return null;
+            }
+            Frame f = frame(d);
+            f.activate(ip, op, 1L, null, null);
+            depth = d + 1;
+            if (fn != null) {
+                long parent = d > 0 ? frames[d - 1].ip : 0L;
+                callbackDepth++;
+                try {
+                    fn.func(ip, parent, op, f);
+                } catch (Throwable t) {
+                    op.failed(t);
+                } finally {
+                    callbackDepth--;
+                }
+            }
+            return f;
+        } finally {
+            insideLeave();
+        }
+    }
+
     Frame enter(Object binding, int ip, Object receiver, Object[] args) {
         insideEnter();
         try {
@@ -369,6 +401,12 @@ final class ThreadCtx {
     void exit(Frame f, int ip, long retBits, Object retObj, Throwable thrown) {
         if (!f.active || f.ip != ip) {
             return; // already exited (an exception escaped our own exit code): never exit twice
+        }
+        Object b = f.binding;
+        if (b instanceof FtraceOps && ((FtraceOps) b).retfunc == null && f.depth == depth && f.direct == null) {
+            f.deactivate(); // one ops with no return callback (the function tracer): only the pop
+            depth = f.depth - 1;
+            return;
         }
         insideEnter();
         int d = f.depth;

@@ -55,7 +55,7 @@ public final class Trampoline {
         try {
             MethodType obj = MethodType.methodType(Object.class);
             CALL_OPS = LOOKUP.findStatic(Trampoline.class, "callOps",
-                    obj.appendParameterTypes(FtraceOps.class, int.class));
+                    obj.appendParameterTypes(FtraceOps.class, FtraceFunc.class, int.class));
             CALL_OPS_REGS = LOOKUP.findStatic(Trampoline.class, "callOpsRegs",
                     obj.appendParameterTypes(FtraceOps.class, int.class, boolean.class, Object[].class));
             LIST_FUNC = LOOKUP.findStatic(Trampoline.class, "listFunc",
@@ -283,7 +283,9 @@ public final class Trampoline {
             if (op.hasFlag(FtraceOps.FL_SAVE_REGS)) {
                 return collect(MethodHandles.insertArguments(CALL_OPS_REGS, 0, op, rec.ip, rec.hasReceiver), type);
             }
-            return MethodHandles.dropArguments(MethodHandles.insertArguments(CALL_OPS, 0, op, rec.ip), 0,
+            // The callback is bound too: a constant receiver C2 can inline, where op.func would be a
+            // load of a non-trusted final field and a call profiled by every ops of the JVM.
+            return MethodHandles.dropArguments(MethodHandles.insertArguments(CALL_OPS, 0, op, op.func, rec.ip), 0,
                     type.parameterList());
         }
         OpsListFunc list = (OpsListFunc) binding;
@@ -311,8 +313,8 @@ public final class Trampoline {
     // The trampolines themselves. Everything they call is written not to throw; they catch nothing
     // here so that C2 sees the smallest possible code on the hot path.
 
-    static Object callOps(FtraceOps op, int ip) {
-        return ThreadCtx.current().enter(op, ip, null, null);
+    static Object callOps(FtraceOps op, FtraceFunc fn, int ip) {
+        return ThreadCtx.current().enterOne(op, fn, ip);
     }
 
     static Object callOpsRegs(FtraceOps op, int ip, boolean hasReceiver, Object[] all) {
