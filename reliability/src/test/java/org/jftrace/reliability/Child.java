@@ -52,12 +52,21 @@ final class Child {
     }
 
     static Child exec(List<String> cmd, int timeoutSeconds) throws IOException, InterruptedException {
+        return exec(cmd, timeoutSeconds, null);
+    }
+
+    /** Runs {@code cmd} in {@code dir} (null: this JVM's working directory). */
+    static Child exec(List<String> cmd, int timeoutSeconds, Path dir) throws IOException, InterruptedException {
         Files.createDirectories(OUT);
         Path outFile = Files.createTempFile(OUT, "child", ".out");
         Path errFile = Files.createTempFile(OUT, "child", ".err");
         long t0 = System.nanoTime();
         try {
-            Process p = new ProcessBuilder(cmd).redirectOutput(outFile.toFile()).redirectError(errFile.toFile())
+            ProcessBuilder pb = new ProcessBuilder(cmd);
+            if (dir != null) {
+                pb.directory(dir.toFile());
+            }
+            Process p = pb.redirectOutput(outFile.toFile()).redirectError(errFile.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
