@@ -31,7 +31,7 @@ import org.w3c.dom.NodeList;
  * <p>A subset of each suite's test classes runs (the class-name pattern below) to keep the run to tens
  * of seconds; docs/reliability.md says which and why.
  */
-class TestSuitesIT {
+class LibrarySuitesIT {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = ';', value = {
