@@ -168,6 +168,7 @@ public final class Agent implements AttachHandler {
         Tracefs fs = Tracefs.jvm();
         fs.setStartup(true);
         try {
+            LateAttach.check(fs, o); // every write on a scratch instance first: a bad one changes nothing
             applyTracefsOptions(fs, "", o, true);
         } finally {
             fs.setStartup(false);

@@ -39,6 +39,7 @@ public final class AgentOptions {
             String key = eq < 0 ? part : part.substring(0, eq);
             String value = eq < 0 ? "true" : part.substring(eq + 1);
             if (!LIST_KEYS.contains(key) && !VALUE_KEYS.contains(key)) {
+                key = oneLine(key);
                 throw new IllegalArgumentException("unknown agent option '" + key + "' (known: "
                         + String.join(", ", LIST_KEYS) + ", " + String.join(", ", VALUE_KEYS) + ")");
             }
@@ -49,6 +50,11 @@ public final class AgentOptions {
             list.add(value);
         }
         return o;
+    }
+
+    /** A token as a message may quote it: line breaks shown as \n, so every error stays one line. */
+    static String oneLine(String s) {
+        return s.replace("\r", "\\r").replace("\n", "\\n");
     }
 
     public List<String> list(String key) {

@@ -116,7 +116,7 @@ final class LateAttach {
     }
 
     /** Makes every write on a scratch instance first, and checks the tracer's name. */
-    private static void check(Tracefs fs, AgentOptions o) {
+    static void check(Tracefs fs, AgentOptions o) {
         String tracer = o.get("tracer", null);
         if (tracer != null && !List.of(fs.read("available_tracers").strip().split(" ")).contains(tracer)) {
             throw new IllegalArgumentException("current_tracer: unknown tracer '" + tracer + "' (available: "

@@ -139,6 +139,11 @@ final class MethodSites extends AdviceAdapter {
         if (opcode == ATHROW) {
             return; // may be caught inside the method; the catch-all handler sees real exceptional exits
         }
+        if (token < 0) {
+            // No entry was planted: AdviceAdapter never recognised this constructor's super() call
+            // (Kotlin keeps the uninitialised this in locals). No entry, so no exits either.
+            return;
+        }
         if (isConstructor) {
             loadThis();
             exitSite(Type.getObjectType(owner));

@@ -121,8 +121,6 @@ class ControlFilesFuzzTest {
     }
 
     @org.junit.jupiter.api.Test
-    @org.junit.jupiter.api.Disabled("bug: TracefsException echoes the bad token verbatim, so a value or path holding a line"
-            + " break gives a multi-line message (write current_tracer \"a\\nb\"); FilterException escapes them")
     void errorMessagesStayOneLineWhenTheBadTokenHoldsALineBreak() {
         for (String[] w : new String[][] {{"current_tracer", "a\nb"}, {"trace_options", "no\nsuch"}, {"x\ny", "1"},
                 {"set_ftrace_pid", "[\n"}, {"max_graph_depth", "1\n2"}}) {

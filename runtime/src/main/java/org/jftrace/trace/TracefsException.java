@@ -6,6 +6,6 @@ public final class TracefsException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
     public TracefsException(String message) {
-        super(message);
+        super(message.replace("\r", "\\r").replace("\n", "\\n")); // a quoted bad token may hold line breaks
     }
 }
