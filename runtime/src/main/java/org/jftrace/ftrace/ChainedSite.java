@@ -30,8 +30,11 @@ class ChainedSite extends MutableCallSite {
      */
     static final int MAX_HOPS = Integer.getInteger("jftrace.maxHops", 8);
 
-    /** From this many hops on, the {@link Compactor} relinks the site in the background. */
-    static final int COMPACT_AT = Math.max(1, MAX_HOPS / 2);
+    /**
+     * From this many hops on, the {@link Compactor} relinks the site in the background. Late rather than
+     * early: each compaction deoptimises the site's method once more, which is what a chain avoids.
+     */
+    static final int COMPACT_AT = Math.max(1, MAX_HOPS - 2);
 
     private final MethodType innerType;
     private MutableCallSite tail;

@@ -15,8 +15,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class Compactor implements Runnable {
 
-    private static final int CHUNK = 32;
-    private static final long PAUSE_NANOS = 5_000_000;
+    private static final int CHUNK = 16;
+    private static final long PAUSE_NANOS = 10_000_000;
 
     private static final Compactor INSTANCE = new Compactor();
 

@@ -57,8 +57,6 @@ final class ThreadCtx {
     private Object[] localOwner = new Object[8];
     private Object[] localValue = new Object[8];
 
-    long droppedDepth;
-    long cutExits;
 
     /** The live-patch signal of this thread (see {@link Replaced}): preallocated, so a patch allocates nothing. */
     final Replaced signal = new Replaced();
@@ -243,7 +241,6 @@ final class ThreadCtx {
         try {
             int d = depth;
             if (d >= MAX_DEPTH) {
-                droppedDepth++;
                 return null;
             }
             long mask;
@@ -415,7 +412,6 @@ final class ThreadCtx {
             while (depth > d) {
                 frames[depth - 1].deactivate();
                 depth--;
-                cutExits++;
             }
             f.retBits = retBits;
             f.retObj = retObj;
