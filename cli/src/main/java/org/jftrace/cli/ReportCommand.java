@@ -117,7 +117,7 @@ final class ReportCommand implements Callable<Integer> {
             }
             case jfr: {
                 if (output == null) {
-                    throw new CliError("report: --format jfr writes a binary file: give it with -o FILE.jfr", 2);
+                    throw new CliError("report: --format jfr needs -o FILE.jfr (it writes a binary file)", 2);
                 }
                 graphTree(data);
                 long n = Jfr.write(data, output);

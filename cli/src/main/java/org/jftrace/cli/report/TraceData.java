@@ -140,11 +140,19 @@ public final class TraceData {
     }
 
     public static TraceData read(InputStream in) throws IOException {
+        try {
+            return readFrames(in);
+        } catch (EOFException e) {
+            throw new IOException("truncated trace data");
+        }
+    }
+
+    private static TraceData readFrames(InputStream in) throws IOException {
         DataInputStream d = new DataInputStream(new java.io.BufferedInputStream(in, 1 << 16));
         List<Jvm> jvms = new ArrayList<>();
         while (true) {
             byte[] magic = d.readNBytes(MAGIC.length);
-            if (magic.length == 0) {
+            if (magic.length == 0 && !jvms.isEmpty()) {
                 break;
             }
             if (!Arrays.equals(magic, MAGIC)) {
@@ -152,10 +160,10 @@ public final class TraceData {
                         : "garbage after frame " + jvms.size());
             }
             int version = d.readUnsignedShort();
-            int flags = d.readUnsignedShort();
             if (version != VERSION) {
                 throw new IOException("trace data version " + version + " (this jftrace reads version " + VERSION + ")");
             }
+            int flags = d.readUnsignedShort();
             long len = d.readLong();
             if (len < 0 || len > Integer.MAX_VALUE - 16) {
                 throw new IOException("bad frame length " + len);
