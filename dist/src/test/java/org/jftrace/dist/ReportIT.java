@@ -232,11 +232,12 @@ class ReportIT {
             assertThat(dom.out).as("frame %s in the rendered DOM", f).contains("class=\"f\" data-name=\"" + f + "\"")
                     .as("").containsPattern("class=\"f[^\"]*\" [^>]*>" + Pattern.quote(f) + "</div>");
         }
-        assertThat(dom.out).contains("class=\"on\"").contains("<td>itest.ProfileApp.fib</td>");
+        assertThat(dom.out).containsPattern("id=\"vtotal\"[^>]*class=\"on\"").contains("<td>itest.ProfileApp.fib</td>");
 
         Browser self = chromium(tmp, "--dump-dom", url + "#view=self&search=fib");
         assertThat(consoleErrors(self.err)).as(self.err).isEmpty();
-        assertThat(self.out).contains("id=\"vself\" class=\"on\"").containsPattern("class=\"f m\"[^>]*data-name=\"itest.ProfileApp.fib\"")
+        assertThat(self.out).containsPattern("id=\"vself\"[^>]*class=\"on\"")
+                .containsPattern("class=\"f m\"[^>]*data-name=\"itest.ProfileApp.fib\"")
                 .contains("Matched: ");
 
         Path png = tmp.resolve("flame.png");
