@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import org.jftrace.control.AttachHandler;
 import org.jftrace.control.ControlServer;
 import org.jftrace.control.TracefsControl;
+import org.jftrace.data.TraceDataWriter;
 import org.jftrace.trace.Tracefs;
 
 /**
@@ -75,8 +76,9 @@ public final class Agent implements AttachHandler {
             startJmx(attached);
         }
         String output = opts.get("output", null);
-        if (output != null) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> a.writeTrace(output), "jftrace-output"));
+        String data = opts.get("data", null);
+        if (output != null || data != null) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> a.writeTrace(output, data), "jftrace-output"));
         }
         String report = opts.get("report", null);
         if (report != null || opts.has("verbose")) {
@@ -209,11 +211,26 @@ public final class Agent implements AttachHandler {
         }
     }
 
-    /** At exit: stop recording and write the top instance's trace to {@code output} ({@code %p} = pid). */
-    private void writeTrace(String output) {
+    /**
+     * At exit: stop recording and write the top instance's trace to {@code output} and its raw records
+     * to {@code data} (a {@link TraceDataWriter} file for {@code jftrace report}); either may be null;
+     * {@code %p} = pid.
+     */
+    private void writeTrace(String output, String data) {
         Tracefs fs = Tracefs.jvm();
         fs.write("tracing_on", "0", false);
         String text = fs.read("trace");
+        if (data != null) {
+            String file = data.replace("%p", Long.toString(ProcessHandle.current().pid()));
+            try {
+                TraceDataWriter.write(Path.of(file), fs.top(), text);
+            } catch (IOException | RuntimeException e) {
+                System.err.println("jftrace: cannot write the trace data to " + file + ": " + e.getMessage());
+            }
+        }
+        if (output == null) {
+            return;
+        }
         if (output.equals("-")) {
             System.out.print(text);
             System.out.flush();

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "jftrace", mixinStandardHelpOptions = true, version = "jftrace 0.1.0",
         description = {"ftrace for the JVM: trace any method of a JVM, switch tracing on and off in milliseconds.",
                 "", "jftrace PID cat|write|append|mkdir|rmdir|ls ...: the tracefs files of a running JVM (see 'control')."},
-        subcommands = {DemoCommand.class, RecordCommand.class, AttachCommand.class, ListCommand.class, ControlCommand.class})
+        subcommands = {DemoCommand.class, RecordCommand.class, AttachCommand.class, ListCommand.class, ControlCommand.class,
+                ReportCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -58,6 +58,11 @@ final class RecordCommand implements Callable<Integer> {
     @Option(names = "-o", paramLabel = "FILE", description = "Write the trace here instead of standard output.")
     Path output;
 
+    @Option(names = "--data", paramLabel = "FILE",
+            description = "Also write the raw trace data here, for 'jftrace report' (pictures: perfetto, folded, html, jfr)."
+                    + " With --data and no -o, the text is not printed.")
+    Path data;
+
     @Parameters(paramLabel = "COMMAND", arity = "1..*", description = "The command to run, after --.")
     List<String> command;
 
@@ -82,7 +87,12 @@ final class RecordCommand implements Callable<Integer> {
                 return 127;
             }
             int code = p.waitFor();
-            writeTraces(dir);
+            if (data != null) {
+                writeData(dir);
+            }
+            if (data == null || output != null) {
+                writeTraces(dir);
+            }
             return code;
         } finally {
             try (Stream<Path> s = Files.walk(dir)) {
@@ -116,6 +126,9 @@ final class RecordCommand implements Callable<Integer> {
         }
         o.add("tracer=" + tracer);
         o.add("output=" + traceFile);
+        if (data != null) {
+            o.add("data=" + traceFile.resolveSibling("data-%p.jftrace"));
+        }
         for (String s : o) {
             if (s.indexOf(',') >= 0) {
                 throw new IllegalArgumentException("a comma cannot be passed to the agent: '" + s + "'");
@@ -131,6 +144,26 @@ final class RecordCommand implements Callable<Integer> {
                     o.add(key + "=" + tok);
                 }
             }
+        }
+    }
+
+    /** The JVMs' data files, concatenated (each is a self-contained frame), in the order they ended. */
+    private void writeData(Path dir) throws IOException {
+        List<Path> files;
+        try (Stream<Path> s = Files.list(dir)) {
+            files = s.filter(f -> f.getFileName().toString().startsWith("data-"))
+                    .sorted(Comparator.comparing(f -> f.toFile().lastModified())).toList();
+        }
+        try (java.io.OutputStream out = Files.newOutputStream(data)) {
+            for (Path f : files) {
+                Files.copy(f, out);
+            }
+        }
+        if (files.isEmpty()) {
+            System.err.println("jftrace record: the command started no JVM that wrote trace data");
+        } else if (output == null) {
+            System.err.println("jftrace record: wrote " + data + " (" + files.size() + (files.size() == 1 ? " JVM" : " JVMs")
+                    + "); 'jftrace report " + data + "' prints it");
         }
     }
 
