@@ -3,13 +3,13 @@ package org.jftrace.cli;
 import com.sun.tools.attach.VirtualMachineDescriptor;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -29,37 +29,16 @@ final class AttachCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PID", description = "The JVM (see jftrace list).")
     long pid;
 
-    @Option(names = {"-p", "--tracer"}, paramLabel = "TRACER", defaultValue = "function_graph",
-            description = "function_graph (default), function or nop.")
-    String tracer;
+    @Mixin
+    TracingOptions tracing = new TracingOptions();
 
-    @Option(names = "-l", paramLabel = "FILTER", description = "set_ftrace_filter: functions to trace (ftrace globs; repeatable).")
-    List<String> filters = new ArrayList<>();
 
-    @Option(names = "-n", paramLabel = "NOTRACE", description = "set_ftrace_notrace: functions not to trace (repeatable).")
-    List<String> notrace = new ArrayList<>();
 
-    @Option(names = "-g", paramLabel = "GRAPH_FUNC", description = "set_graph_function: graph only what these call (repeatable).")
-    List<String> graph = new ArrayList<>();
 
-    @Option(names = "--max-depth", paramLabel = "N", description = "max_graph_depth.")
-    Integer maxDepth;
 
-    @Option(names = "--thresh", paramLabel = "DURATION", description = "tracing_thresh, e.g. 100us, 2ms (plain numbers are microseconds).")
-    String thresh;
 
-    @Option(names = "--include", paramLabel = "CLASS_GLOB",
-            description = "Loaded classes to instrument (default: all outside the JDK; repeatable).")
-    List<String> include = new ArrayList<>();
 
-    @Option(names = "-O", paramLabel = "OPTION", description = "A trace option, e.g. funcgraph-tail or nofuncgraph-duration (repeatable).")
-    List<String> traceOptions = new ArrayList<>();
 
-    @Option(names = "--clock", paramLabel = "CLOCK", description = "trace_clock: mono (default) or counter.")
-    String clock;
-
-    @Option(names = "--buffer-size-kb", paramLabel = "KB", description = "buffer_size_kb per thread.")
-    Integer bufferSizeKb;
 
     @Option(names = "-B", paramLabel = "INSTANCE",
             description = "Trace into a new instance instances/INSTANCE (removed at the end), leaving the top level alone.")
@@ -167,47 +146,10 @@ final class AttachCommand implements Callable<Integer> {
     }
 
     String agentOptions() {
-        List<String> o = new ArrayList<>();
-        for (String i : include) {
-            o.add("include=" + i);
-        }
-        split(o, "filter", filters);
-        split(o, "notrace", notrace);
-        split(o, "graph_function", graph);
-        if (maxDepth != null) {
-            o.add("max_graph_depth=" + maxDepth);
-        }
-        if (thresh != null) {
-            o.add("tracing_thresh=" + Durations.micros(thresh));
-        }
-        for (String t : traceOptions) {
-            o.add("trace_options=" + t);
-        }
-        if (clock != null) {
-            o.add("clock=" + clock);
-        }
-        if (bufferSizeKb != null) {
-            o.add("buffer_size_kb=" + bufferSizeKb);
-        }
+        List<String> o = tracing.agentOptions();
         if (instance != null) {
-            o.add("instance=" + instance);
+            o.add(o.size() - 1, "instance=" + instance);
         }
-        o.add("tracer=" + tracer);
-        for (String s : o) {
-            if (s.indexOf(',') >= 0) {
-                throw new CliError("a comma cannot be passed to the agent: '" + s + "'", 2);
-            }
-        }
-        return String.join(",", o);
-    }
-
-    private static void split(List<String> o, String key, List<String> values) {
-        for (String v : values) {
-            for (String tok : v.trim().split("\\s+")) {
-                if (!tok.isEmpty()) {
-                    o.add(key + "=" + tok);
-                }
-            }
-        }
+        return TracingOptions.join(o);
     }
 }

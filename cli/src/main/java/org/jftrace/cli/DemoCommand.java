@@ -19,8 +19,8 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path examples = Jars.extract("jftrace-examples.jar");
         RecordCommand r = new RecordCommand();
-        r.tracer = tracer;
-        r.include.add("com.example.*");
+        r.tracing.tracer = tracer;
+        r.tracing.include.add("com.example.*");
         r.command = List.of(Jars.java(), "-cp", examples.toString(), "com.example.shop.Shop", "2");
         System.err.println("jftrace demo: " + String.join(" ", r.command));
         return r.call();

@@ -5,12 +5,12 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -23,37 +23,16 @@ import picocli.CommandLine.Parameters;
         description = "Run COMMAND with tracing on and write the trace when it ends.")
 final class RecordCommand implements Callable<Integer> {
 
-    @Option(names = {"-p", "--tracer"}, paramLabel = "TRACER", defaultValue = "function_graph",
-            description = "function_graph (default), function or nop.")
-    String tracer;
+    @Mixin
+    TracingOptions tracing = new TracingOptions();
 
-    @Option(names = "-l", paramLabel = "FILTER", description = "set_ftrace_filter: functions to trace (ftrace globs; repeatable).")
-    List<String> filters = new ArrayList<>();
 
-    @Option(names = "-n", paramLabel = "NOTRACE", description = "set_ftrace_notrace: functions not to trace (repeatable).")
-    List<String> notrace = new ArrayList<>();
 
-    @Option(names = "-g", paramLabel = "GRAPH_FUNC", description = "set_graph_function: graph only what these call (repeatable).")
-    List<String> graph = new ArrayList<>();
 
-    @Option(names = "--max-depth", paramLabel = "N", description = "max_graph_depth.")
-    Integer maxDepth;
 
-    @Option(names = "--thresh", paramLabel = "DURATION", description = "tracing_thresh, e.g. 100us, 2ms (plain numbers are microseconds).")
-    String thresh;
 
-    @Option(names = "--include", paramLabel = "CLASS_GLOB",
-            description = "Classes to instrument (default: all outside the JDK; repeatable).")
-    List<String> include = new ArrayList<>();
 
-    @Option(names = "-O", paramLabel = "OPTION", description = "A trace option, e.g. funcgraph-tail or nofuncgraph-duration (repeatable).")
-    List<String> traceOptions = new ArrayList<>();
 
-    @Option(names = "--clock", paramLabel = "CLOCK", description = "trace_clock: mono (default) or counter.")
-    String clock;
-
-    @Option(names = "--buffer-size-kb", paramLabel = "KB", description = "buffer_size_kb per thread.")
-    Integer bufferSizeKb;
 
     @Option(names = "-o", paramLabel = "FILE", description = "Write the trace here instead of standard output.")
     Path output;
@@ -102,49 +81,12 @@ final class RecordCommand implements Callable<Integer> {
     }
 
     String agentOptions(Path traceFile) {
-        List<String> o = new ArrayList<>();
-        for (String i : include) {
-            o.add("include=" + i);
-        }
-        addSplit(o, "filter", filters);
-        addSplit(o, "notrace", notrace);
-        addSplit(o, "graph_function", graph);
-        if (maxDepth != null) {
-            o.add("max_graph_depth=" + maxDepth);
-        }
-        if (thresh != null) {
-            o.add("tracing_thresh=" + Durations.micros(thresh));
-        }
-        for (String t : traceOptions) {
-            o.add("trace_options=" + t);
-        }
-        if (clock != null) {
-            o.add("clock=" + clock);
-        }
-        if (bufferSizeKb != null) {
-            o.add("buffer_size_kb=" + bufferSizeKb);
-        }
-        o.add("tracer=" + tracer);
+        List<String> o = tracing.agentOptions();
         o.add("output=" + traceFile);
         if (data != null) {
             o.add("data=" + traceFile.resolveSibling("data-%p.jftrace"));
         }
-        for (String s : o) {
-            if (s.indexOf(',') >= 0) {
-                throw new IllegalArgumentException("a comma cannot be passed to the agent: '" + s + "'");
-            }
-        }
-        return String.join(",", o);
-    }
-
-    private static void addSplit(List<String> o, String key, List<String> values) {
-        for (String v : values) {
-            for (String tok : v.trim().split("\\s+")) {
-                if (!tok.isEmpty()) {
-                    o.add(key + "=" + tok);
-                }
-            }
-        }
+        return TracingOptions.join(o);
     }
 
     /** The JVMs' data files, concatenated (each is a self-contained frame), in the order they ended. */

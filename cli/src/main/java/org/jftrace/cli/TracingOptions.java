@@ -1,0 +1,92 @@
+package org.jftrace.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/**
+ * The tracing options {@code record} and {@code attach} share (a picocli mixin), and their translation
+ * into agent options: each is the control-file write a user would make (see README's table).
+ */
+final class TracingOptions {
+
+    @Option(names = {"-p", "--tracer"}, paramLabel = "TRACER", defaultValue = "function_graph",
+            description = "function_graph (default), function or nop.")
+    String tracer;
+
+    @Option(names = "-l", paramLabel = "FILTER", description = "set_ftrace_filter: functions to trace (ftrace globs; repeatable).")
+    List<String> filters = new ArrayList<>();
+
+    @Option(names = "-n", paramLabel = "NOTRACE", description = "set_ftrace_notrace: functions not to trace (repeatable).")
+    List<String> notrace = new ArrayList<>();
+
+    @Option(names = "-g", paramLabel = "GRAPH_FUNC", description = "set_graph_function: graph only what these call (repeatable).")
+    List<String> graph = new ArrayList<>();
+
+    @Option(names = "--max-depth", paramLabel = "N", description = "max_graph_depth.")
+    Integer maxDepth;
+
+    @Option(names = "--thresh", paramLabel = "DURATION", description = "tracing_thresh, e.g. 100us, 2ms (plain numbers are microseconds).")
+    String thresh;
+
+    @Option(names = "--include", paramLabel = "CLASS_GLOB",
+            description = "Classes to instrument (default: all outside the JDK; repeatable).")
+    List<String> include = new ArrayList<>();
+
+    @Option(names = "-O", paramLabel = "OPTION", description = "A trace option, e.g. funcgraph-tail or nofuncgraph-duration (repeatable).")
+    List<String> traceOptions = new ArrayList<>();
+
+    @Option(names = "--clock", paramLabel = "CLOCK", description = "trace_clock: mono (default) or counter.")
+    String clock;
+
+    @Option(names = "--buffer-size-kb", paramLabel = "KB", description = "buffer_size_kb per thread.")
+    Integer bufferSizeKb;
+
+    /** The agent options for these settings, the tracer last; the caller appends its own. */
+    List<String> agentOptions() {
+        List<String> o = new ArrayList<>();
+        for (String i : include) {
+            o.add("include=" + i);
+        }
+        split(o, "filter", filters);
+        split(o, "notrace", notrace);
+        split(o, "graph_function", graph);
+        if (maxDepth != null) {
+            o.add("max_graph_depth=" + maxDepth);
+        }
+        if (thresh != null) {
+            o.add("tracing_thresh=" + Durations.micros(thresh));
+        }
+        for (String t : traceOptions) {
+            o.add("trace_options=" + t);
+        }
+        if (clock != null) {
+            o.add("clock=" + clock);
+        }
+        if (bufferSizeKb != null) {
+            o.add("buffer_size_kb=" + bufferSizeKb);
+        }
+        o.add("tracer=" + tracer);
+        return o;
+    }
+
+    /** Joins agent options; a comma inside one cannot be passed. @throws CliError naming it */
+    static String join(List<String> options) {
+        for (String s : options) {
+            if (s.indexOf(',') >= 0) {
+                throw new CliError("a comma cannot be passed to the agent: '" + s + "'", 2);
+            }
+        }
+        return String.join(",", options);
+    }
+
+    private static void split(List<String> o, String key, List<String> values) {
+        for (String v : values) {
+            for (String tok : v.trim().split("\\s+")) {
+                if (!tok.isEmpty()) {
+                    o.add(key + "=" + tok);
+                }
+            }
+        }
+    }
+}
