@@ -730,7 +730,4 @@ public final class Ftrace {
         return lastBatchNanos;
     }
 
-    public static int lastBatchGroups() {
-        return lastBatchGroups;
-    }
 }

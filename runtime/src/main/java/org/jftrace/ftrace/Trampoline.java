@@ -34,9 +34,9 @@ public final class Trampoline {
     private static final Object[] NO_ARGS = new Object[0];
 
     private static final MethodHandle CALL_OPS;
-    private static final MethodHandle CALL_OPS_REGS;
     private static final MethodHandle LIST_FUNC;
-    private static final MethodHandle LIST_FUNC_REGS;
+    /** The boxed-arguments entry for any binding (FL_SAVE_REGS): one ops or a list. */
+    private static final MethodHandle ENTER_REGS;
     private static final MethodHandle SLOW;
     private static final MethodHandle EXIT_V;
     private static final MethodHandle EXIT_J;
@@ -56,12 +56,10 @@ public final class Trampoline {
             MethodType obj = MethodType.methodType(Object.class);
             CALL_OPS = LOOKUP.findStatic(Trampoline.class, "callOps",
                     obj.appendParameterTypes(FtraceOps.class, FtraceFunc.class, int.class));
-            CALL_OPS_REGS = LOOKUP.findStatic(Trampoline.class, "callOpsRegs",
-                    obj.appendParameterTypes(FtraceOps.class, int.class, boolean.class, Object[].class));
             LIST_FUNC = LOOKUP.findStatic(Trampoline.class, "listFunc",
                     obj.appendParameterTypes(OpsListFunc.class, int.class));
-            LIST_FUNC_REGS = LOOKUP.findStatic(Trampoline.class, "listFuncRegs",
-                    obj.appendParameterTypes(OpsListFunc.class, int.class, boolean.class, Object[].class));
+            ENTER_REGS = LOOKUP.findStatic(Trampoline.class, "enterRegs",
+                    obj.appendParameterTypes(Object.class, int.class, boolean.class, Object[].class));
             SLOW = LOOKUP.findStatic(Trampoline.class, "slow",
                     obj.appendParameterTypes(DynFtrace.class, Object[].class));
             EXIT_V = LOOKUP.findStatic(Trampoline.class, "exitV",
@@ -281,7 +279,7 @@ public final class Trampoline {
         if (binding instanceof FtraceOps) {
             FtraceOps op = (FtraceOps) binding;
             if (op.hasFlag(FtraceOps.FL_SAVE_REGS)) {
-                return collect(MethodHandles.insertArguments(CALL_OPS_REGS, 0, op, rec.ip, rec.hasReceiver), type);
+                return collect(MethodHandles.insertArguments(ENTER_REGS, 0, op, rec.ip, rec.hasReceiver), type);
             }
             // The callback is bound too: a constant receiver C2 can inline, where op.func would be a
             // load of a non-trusted final field and a call profiled by every ops of the JVM.
@@ -290,7 +288,7 @@ public final class Trampoline {
         }
         OpsListFunc list = (OpsListFunc) binding;
         if (list.saveRegs) {
-            return collect(MethodHandles.insertArguments(LIST_FUNC_REGS, 0, list, rec.ip, rec.hasReceiver), type);
+            return collect(MethodHandles.insertArguments(ENTER_REGS, 0, list, rec.ip, rec.hasReceiver), type);
         }
         return MethodHandles.dropArguments(MethodHandles.insertArguments(LIST_FUNC, 0, list, rec.ip), 0,
                 type.parameterList());
@@ -317,19 +315,11 @@ public final class Trampoline {
         return ThreadCtx.current().enterOne(op, fn, ip);
     }
 
-    static Object callOpsRegs(FtraceOps op, int ip, boolean hasReceiver, Object[] all) {
-        return enterRegs(op, ip, hasReceiver, all);
-    }
-
     static Object listFunc(OpsListFunc list, int ip) {
         return ThreadCtx.current().enter(list, ip, null, null);
     }
 
-    static Object listFuncRegs(OpsListFunc list, int ip, boolean hasReceiver, Object[] all) {
-        return enterRegs(list, ip, hasReceiver, all);
-    }
-
-    private static Object enterRegs(Object binding, int ip, boolean hasReceiver, Object[] all) {
+    static Object enterRegs(Object binding, int ip, boolean hasReceiver, Object[] all) {
         Object receiver = null;
         Object[] args = all;
         if (hasReceiver) {
