@@ -27,6 +27,10 @@ class VirtualThreadBuffersTest {
         return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
     }
 
+    private static Thread startVirtualThread(final Runnable task) throws Exception {
+        return (Thread) Thread.class.getMethod("startVirtualThread", Runnable.class).invoke(null, task);
+    }
+
     @Test
     @Timeout(300)
     void aMillionShortVirtualThreadsShareABoundedPoolOfBuffers() throws Exception {
@@ -80,17 +84,15 @@ class VirtualThreadBuffersTest {
     @Timeout(60)
     void virtualThreadsRecordsCarryTheirOwnIdentityInASharedBuffer() throws Exception {
         instance.setMaxVirtualBuffers(1);
-        final ExecutorService ex = virtualThreadPerTask();
         for (int i = 0; i < 3; i++) {
             final int ip = i;
-            // one after another: each ends before the next starts, so they reuse the one pooled buffer
-            ex.submit(() -> {
+            // one after another, joined: a lease returns only once its thread is dead (a Future can
+            // complete while the thread that ran it is still alive), so each reuses the one pooled buffer
+            startVirtualThread(() -> {
                 instance.current().writeFunction(ip, ip, 0);
                 instance.current().writeMarker(ip, Thread.currentThread().toString());
-            }).get();
+            }).join();
         }
-        ex.shutdown();
-        assertThat(ex.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
         assertThat(instance.buffers()).hasSize(1);
         final List<TraceRecord> rs = instance.snapshot();
         assertThat(rs).hasSize(6).allMatch(TraceRecord::isVirtualThread);
