@@ -96,6 +96,35 @@ class MethodSitesTest {
     }
 
     @Test
+    void recursionFlagKeepsACallbackFromTracingTheCodeItCallsAndOtherOpsStillSeeIt() throws Throwable {
+        MethodHandle twice = h("twice", long.class, long.class);
+        MethodHandle nothing = h("nothing", void.class);
+        // "outer" calls nothing() from its own callback on twice(); "guarded" (RECURSION) traces nothing()
+        // too, but must not see the call made from inside a callback; "open" (no RECURSION) must.
+        FtraceOps outer = new FtraceOps("outer", FtraceOps.FL_RECURSION, (ip, parent, o, regs) -> {
+            events.add("outer> " + name(ip));
+            try {
+                nothing.invokeExact();
+            } catch (Throwable t) {
+                throw new AssertionError(t);
+            }
+        });
+        Ftrace.setFilter(outer, "sites.fixture.Shapes.twice", true);
+        Ftrace.registerFtraceFunction(outer);
+        registered.add(outer);
+        recorder("guarded", FtraceOps.FL_RECURSION, "sites.fixture.Shapes.nothing");
+        assertThat((long) twice.invoke(1L)).isEqualTo(2L);
+        assertThat(events).containsExactly("outer> twice");
+        events.clear();
+        nothing.invoke();
+        assertThat(events).containsExactly("guarded> nothing", "guarded< nothing = 0");
+        events.clear();
+        recorder("open", 0, "sites.fixture.Shapes.nothing");
+        assertThat((long) twice.invoke(1L)).isEqualTo(2L);
+        assertThat(events).containsExactly("outer> twice", "open> nothing <-twice", "open< nothing = 0");
+    }
+
+    @Test
     void exceptionalExitIsReportedAndCaughtExceptionsAreNot() throws Throwable {
         recorder("t", 0, "sites.fixture.Shapes.thrower sites.fixture.Shapes.catcher");
         assertThat((int) h("catcher", int.class, int.class).invoke(5)).isEqualTo(-1);

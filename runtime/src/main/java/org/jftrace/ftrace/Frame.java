@@ -17,12 +17,25 @@ final class Frame extends Regs {
     final int depth;
 
     boolean active;
+    /**
+     * The entry reached one ops with no return callback and no direct handler (the function tracer):
+     * its exit is only the pop, done inline in the exit site ({@link Trampoline#exitV} and co.).
+     */
+    boolean lean;
     int ip;
     /** What the entry called: an {@link FtraceOps} or an {@link OpsListFunc}. */
     Object binding;
     /** Which ops of the binding the entry called (bit i = list position i). */
     long calledMask;
+    /** Per-ops call data of the first two ops ({@link #setData}); more only for longer lists. */
+    private long data0;
+    private long data1;
 
+    /**
+     * Some field below was set since the last activation: only then does activation clear them, so
+     * that a CALL_OPS entry (which sets none of them) stores just the five fields above.
+     */
+    private boolean dirty;
     Object receiver;
     Object[] args;
     long retBits;
@@ -33,42 +46,80 @@ final class Frame extends Regs {
     /** A live patch chose to replace the body; {@link #replacement} is the boxed value. */
     boolean replaced;
     Object replacement;
-    private long[] data = new long[2];
+    private long[] moreData;
 
     Frame(ThreadCtx ctx, int depth) {
         this.ctx = ctx;
         this.depth = depth;
     }
 
-    void activate(int ip, Object binding, long mask, Object receiver, Object[] args) {
+    /** Activation for an entry without saved arguments. */
+    void activate(int ip, Object binding, long mask, boolean lean) {
+        if (dirty) {
+            clearExtras();
+        }
         this.ip = ip;
         this.binding = binding;
         this.calledMask = mask;
-        this.receiver = receiver;
-        this.args = args;
-        this.retBits = 0;
-        this.retObj = null;
-        this.thrown = null;
-        this.direct = null;
-        this.replaced = false;
-        this.replacement = null;
-        data[0] = 0;
-        data[1] = 0;
-        if (data.length > 2) {
-            java.util.Arrays.fill(data, 0L);
-        }
+        this.lean = lean;
+        this.data0 = 0;
+        this.data1 = 0;
         this.active = true;
     }
 
-    void deactivate() {
-        active = false;
-        binding = null;
+    /** Activation for an entry with saved arguments (FL_SAVE_REGS). */
+    void activate(int ip, Object binding, long mask, Object receiver, Object[] args) {
+        activate(ip, binding, mask, false);
+        if (receiver != null || args != null) {
+            this.dirty = true;
+            this.receiver = receiver;
+            this.args = args;
+        }
+    }
+
+    /** Records the exit's outcome for the return callbacks. */
+    void setReturn(long retBits, Object retObj, Throwable thrown) {
+        this.dirty = true;
+        this.retBits = retBits;
+        this.retObj = retObj;
+        this.thrown = thrown;
+    }
+
+    /** Records the direct handlers this call's entry ran (list path). */
+    void setDirect(DirectTarget t) {
+        this.dirty = true;
+        this.direct = t;
+    }
+
+    /** Records a live patch's replacement of the body. */
+    void setReplacement(Object value) {
+        this.dirty = true;
+        this.replaced = true;
+        this.replacement = value;
+    }
+
+    private void clearExtras() {
+        dirty = false;
         receiver = null;
         args = null;
+        retBits = 0;
         retObj = null;
         thrown = null;
         direct = null;
+        replaced = false;
         replacement = null;
+        if (moreData != null) {
+            java.util.Arrays.fill(moreData, 0L);
+        }
+    }
+
+    /** Ends the call: drops what the frame references, so that nothing is kept alive by a reused slot. */
+    void deactivate() {
+        active = false;
+        binding = null;
+        if (dirty) {
+            clearExtras();
+        }
     }
 
     private int position(FtraceOps op) {
@@ -113,19 +164,29 @@ final class Frame extends Regs {
     @Override
     public long data(FtraceOps op) {
         int p = position(op);
-        return p < 0 || p >= data.length ? 0 : data[p];
+        if (p == 0) {
+            return data0;
+        }
+        if (p == 1) {
+            return data1;
+        }
+        return p < 0 || moreData == null || p - 2 >= moreData.length ? 0 : moreData[p - 2];
     }
 
     @Override
     public void setData(FtraceOps op, long value) {
         int p = position(op);
-        if (p < 0) {
-            return;
+        if (p == 0) {
+            data0 = value;
+        } else if (p == 1) {
+            data1 = value;
+        } else if (p > 1) {
+            if (moreData == null || p - 2 >= moreData.length) { // only for lists of more than 2 ops
+                moreData = java.util.Arrays.copyOf(moreData == null ? new long[0] : moreData, p + 2);
+            }
+            dirty = true;
+            moreData[p - 2] = value;
         }
-        if (p >= data.length) {
-            data = java.util.Arrays.copyOf(data, Math.max(p + 1, data.length * 2)); // only for lists > 2 ops
-        }
-        data[p] = value;
     }
 
     @Override
@@ -155,6 +216,6 @@ final class Frame extends Regs {
 
     @Override
     public Thread thread() {
-        return ctx.thread;
+        return ctx.thread();
     }
 }

@@ -38,14 +38,19 @@ final class ThreadCtx {
     private static final Set<CtxRef> ALL = ConcurrentHashMap.newKeySet();
     private static final ReferenceQueue<ThreadCtx> DEAD = new ReferenceQueue<>();
 
-    final Thread thread;
+    /**
+     * The owning thread, weakly: {@link #CACHE} holds contexts strongly, and must not keep the Thread
+     * object of an ended thread reachable (an application's {@code WeakHashMap<Thread, ?>} would see it).
+     */
+    private final WeakReference<Thread> thread;
     private Frame[] frames = new Frame[16];
     int depth;
-    /** > 0 while one of our callbacks runs on this thread: the recursion guard of FL_RECURSION. */
-    int callbackDepth;
-    /** Nesting of trampoline activations on this thread (a callback may call traced code). */
-    private int insideDepth;
-    /** Odd while this thread is inside the trampoline; written only by it (opaque, then release). */
+    /**
+     * Odd while this thread is inside the trampoline or one of its callbacks; written only by it
+     * (opaque, then release). One counter serves both the grace period and FL_RECURSION: traced code
+     * reached while it is odd was called by a callback, so such a nested activation leaves it alone
+     * and skips the ops that asked not to be re-entered.
+     */
     @SuppressWarnings("unused") // accessed through SEQ
     private volatile long seq;
 
@@ -62,7 +67,7 @@ final class ThreadCtx {
     final Replaced signal = new Replaced();
 
     private ThreadCtx(Thread thread) {
-        this.thread = thread;
+        this.thread = new WeakReference<>(thread);
     }
 
     private static ThreadCtx create() {
@@ -72,30 +77,73 @@ final class ThreadCtx {
         return ctx;
     }
 
+    /** @return the owning thread; null only once it has ended and been collected. */
+    Thread thread() {
+        return thread.get();
+    }
+
     private static void expunge() {
         for (Object r; (r = DEAD.poll()) != null; ) {
             ALL.remove(r);
         }
     }
 
+    // The context lookup of every traced call. ThreadLocal.get() measured 4-6 ns in the trampoline
+    // (a hash probe of the thread's map, often a miss on its first slot); this direct-mapped cache,
+    // indexed by the thread id, is one array load and one identity check. Collisions and new threads go
+    // to the ThreadLocal, which stays the owner of each context. Racy on purpose: a slot is only ever
+    // read as a whole reference, and a context read from another thread's slot fails the check.
+
+    private static final int CACHE_SIZE = 4096;
+    private static final ThreadCtx[] CACHE = new ThreadCtx[CACHE_SIZE];
+
     static ThreadCtx current() {
-        return CURRENT.get();
+        Thread t = Thread.currentThread();
+        ThreadCtx c = CACHE[(int) t.getId() & (CACHE_SIZE - 1)]; // getId() may be overridden: a hash only
+        if (c != null && c.thread.refersTo(t)) {
+            return c;
+        }
+        return currentSlow(t);
+    }
+
+    private static ThreadCtx currentSlow(Thread t) {
+        ThreadCtx c = CURRENT.get();
+        int slot = (int) t.getId() & (CACHE_SIZE - 1);
+        ThreadCtx occupant = CACHE[slot];
+        // Take the slot only from an ended thread: two live threads sharing a slot would otherwise
+        // take it from each other on every call, writing to a line every other thread reads.
+        if (occupant == null || !isAlive(occupant.thread.get())) {
+            CACHE[slot] = c;
+        }
+        return c;
+    }
+
+    private static boolean isAlive(Thread t) {
+        return t != null && t.isAlive();
     }
 
     // ---------------------------------------------------------------------------------------------
     // The grace period
 
-    private void insideEnter() {
-        if (insideDepth++ == 0) {
-            // Plain-cost store (x86: a mov). Made visible to the unregistering thread by the global
-            // safepoint it forces, not by a fence here: see Ftrace#synchronize.
-            SEQ.setOpaque(this, (long) SEQ.getOpaque(this) + 1);
+    /**
+     * Enters the trampoline. The store is plain-cost (x86: a mov), made visible to the unregistering
+     * thread by the global safepoint it forces, not by a fence here: see Ftrace#synchronize.
+     *
+     * @return the value to {@link #insideLeave leave} with, or -1 for a nested activation (the counter
+     *         is already odd: a callback of an outer activation is running)
+     */
+    private long insideEnter() {
+        long s = (long) SEQ.getOpaque(this);
+        if ((s & 1) != 0) {
+            return -1;
         }
+        SEQ.setOpaque(this, s + 1);
+        return s + 2;
     }
 
-    private void insideLeave() {
-        if (--insideDepth == 0) {
-            SEQ.setRelease(this, (long) SEQ.getOpaque(this) + 1);
+    private void insideLeave(long next) {
+        if (next >= 0) {
+            SEQ.setRelease(this, next);
         }
     }
 
@@ -110,7 +158,7 @@ final class ThreadCtx {
         Thread self = Thread.currentThread();
         for (CtxRef r : ALL) {
             ThreadCtx c = r.get();
-            if (c != null && c.thread != self) { // a callback may unregister its own ops
+            if (c != null && !c.thread.refersTo(self)) { // a callback may unregister its own ops
                 long s = (long) SEQ.getVolatile(c);
                 if ((s & 1) != 0) {
                     inside.add(c);
@@ -121,7 +169,7 @@ final class ThreadCtx {
         for (int i = 0; i < inside.size(); i++) {
             ThreadCtx c = inside.get(i);
             long s = seqs.get(i);
-            for (int spins = 0; (long) SEQ.getVolatile(c) == s && c.thread.isAlive(); spins++) {
+            for (int spins = 0; (long) SEQ.getVolatile(c) == s && isAlive(c.thread.get()); spins++) {
                 if (spins < 100) {
                     Thread.onSpinWait();
                 } else {
@@ -169,12 +217,13 @@ final class ThreadCtx {
         return f;
     }
 
-    private boolean admits(FtraceOps op) {
+    /** @param nested the activation runs inside a callback (see {@link #seq}) */
+    private boolean admits(FtraceOps op, boolean nested) {
         if (!op.isLive()) {
             return false;
         }
         int f = op.flags;
-        if ((f & FtraceOps.FL_RECURSION) != 0 && callbackDepth > 0) {
+        if (nested && (f & FtraceOps.FL_RECURSION) != 0) {
             return false;
         }
         return (f & FtraceOps.FL_PID) == 0 || pidAllows(op);
@@ -194,7 +243,7 @@ final class ThreadCtx {
             pidOk = Arrays.copyOf(pidOk, slot + 8);
         }
         if (pidSeen[slot] != pf) {
-            pidOk[slot] = pf.matches(thread);
+            pidOk[slot] = pf.matches(thread.get());
             pidSeen[slot] = pf;
         }
         return pidOk[slot];
@@ -210,34 +259,31 @@ final class ThreadCtx {
      * {@code fn} constant.
      */
     Frame enterOne(FtraceOps op, FtraceFunc fn, int ip) {
-        insideEnter();
+        long leave = insideEnter();
         try {
             int d = depth;
-            if (d >= MAX_DEPTH || !admits(op)) {
+            if (d >= MAX_DEPTH || !admits(op, leave < 0)) {
                 return null;
             }
             Frame f = frame(d);
-            f.activate(ip, op, 1L, null, null);
+            f.activate(ip, op, 1L, op.retfunc == null);
             depth = d + 1;
             if (fn != null) {
                 long parent = d > 0 ? frames[d - 1].ip : 0L;
-                callbackDepth++;
                 try {
                     fn.func(ip, parent, op, f);
                 } catch (Throwable t) {
                     op.failed(t);
-                } finally {
-                    callbackDepth--;
                 }
             }
             return f;
         } finally {
-            insideLeave();
+            insideLeave(leave);
         }
     }
 
     Frame enter(Object binding, int ip, Object receiver, Object[] args) {
-        insideEnter();
+        long leave = insideEnter();
         try {
             int d = depth;
             if (d >= MAX_DEPTH) {
@@ -245,12 +291,12 @@ final class ThreadCtx {
             }
             long mask;
             if (binding instanceof FtraceOps) {
-                mask = admits((FtraceOps) binding) ? 1L : 0L;
+                mask = admits((FtraceOps) binding, leave < 0) ? 1L : 0L;
             } else {
                 FtraceOps[] ops = ((OpsListFunc) binding).ops;
                 mask = 0;
                 for (int i = 0; i < ops.length; i++) {
-                    if (admits(ops[i])) {
+                    if (admits(ops[i], leave < 0)) {
                         mask |= 1L << i;
                     }
                 }
@@ -262,28 +308,23 @@ final class ThreadCtx {
             f.activate(ip, binding, mask, receiver, args);
             depth = d + 1;
             long parent = d > 0 ? frames[d - 1].ip : 0L;
-            callbackDepth++;
-            try {
-                if (binding instanceof FtraceOps) {
-                    callFunc((FtraceOps) binding, ip, parent, f);
-                } else {
-                    FtraceOps[] ops = ((OpsListFunc) binding).ops;
-                    for (int i = 0; i < ops.length; i++) {
-                        if ((mask & (1L << i)) != 0) {
-                            if ((ops[i].flags & FtraceOps.FL_DIRECT) != 0) {
-                                callDirect(ops[i], binding, f);
-                            } else {
-                                callFunc(ops[i], ip, parent, f);
-                            }
+            if (binding instanceof FtraceOps) {
+                callFunc((FtraceOps) binding, ip, parent, f);
+            } else {
+                FtraceOps[] ops = ((OpsListFunc) binding).ops;
+                for (int i = 0; i < ops.length; i++) {
+                    if ((mask & (1L << i)) != 0) {
+                        if ((ops[i].flags & FtraceOps.FL_DIRECT) != 0) {
+                            callDirect(ops[i], binding, f);
+                        } else {
+                            callFunc(ops[i], ip, parent, f);
                         }
                     }
                 }
-            } finally {
-                callbackDepth--;
             }
             return f;
         } finally {
-            insideLeave();
+            insideLeave(leave);
         }
     }
 
@@ -294,22 +335,19 @@ final class ThreadCtx {
      */
     Object enterDirect(DirectTarget t, Object[] all) {
         Object v;
-        insideEnter();
+        long leave = insideEnter();
         try {
             if (!t.op.isLive()) {
                 return null;
             }
-            callbackDepth++;
             try {
                 v = t.enterBoxed(all);
             } catch (Throwable e) {
                 t.op.failed(e);
                 return null;
-            } finally {
-                callbackDepth--;
             }
         } finally {
-            insideLeave();
+            insideLeave(leave);
         }
         if (v != DirectTarget.KEEP) {
             throw t.signal(v, null);
@@ -319,20 +357,17 @@ final class ThreadCtx {
 
     /** The boxed exit of a call whose entry ran direct target {@code t} alone. */
     void exitDirect(DirectTarget t, long bits, Object obj, Throwable thrown) {
-        insideEnter();
+        long leave = insideEnter();
         try {
             if (t.op.isLive()) {
-                callbackDepth++;
                 try {
                     t.exitBoxed(bits, obj, thrown);
                 } catch (Throwable e) {
                     t.op.failed(e);
-                } finally {
-                    callbackDepth--;
                 }
             }
         } finally {
-            insideLeave();
+            insideLeave(leave);
         }
     }
 
@@ -342,7 +377,7 @@ final class ThreadCtx {
         if (t == null || t.op != op) {
             return;
         }
-        f.direct = t;
+        f.setDirect(t);
         Object[] args = f.args;
         Object[] all = args;
         if (f.receiver != null) {
@@ -353,8 +388,7 @@ final class ThreadCtx {
         try {
             Object v = t.enterBoxed(all);
             if (v != DirectTarget.KEEP) {
-                f.replaced = true;
-                f.replacement = v;
+                f.setReplacement(v);
             }
         } catch (Throwable e) {
             op.failed(e);
@@ -394,18 +428,35 @@ final class ThreadCtx {
         }
     }
 
+    /**
+     * The exit of a {@link Frame#lean} call (one ops, no return callback): only the pop. Small enough
+     * for C2 to inline into the exit site, where the full {@link #exit} is a call.
+     */
+    void exitLean(Frame f, int ip) {
+        if (f.active && f.ip == ip && f.depth == depth) {
+            f.active = false;
+            f.binding = null;
+            depth = f.depth - 1;
+        } else {
+            exit(f, ip, 0L, null, null); // already exited, or frames above lost their exits
+        }
+    }
+
     /** A function's exit, normal or exceptional, for the frame its entry returned. */
     void exit(Frame f, int ip, long retBits, Object retObj, Throwable thrown) {
         if (!f.active || f.ip != ip) {
             return; // already exited (an exception escaped our own exit code): never exit twice
         }
-        Object b = f.binding;
-        if (b instanceof FtraceOps && ((FtraceOps) b).retfunc == null && f.depth == depth && f.direct == null) {
-            f.deactivate(); // one ops with no return callback (the function tracer): only the pop
+        if (f.lean) {
+            while (depth > f.depth) { // frames above f lost their exits
+                frames[depth - 1].deactivate();
+                depth--;
+            }
+            f.deactivate();
             depth = f.depth - 1;
             return;
         }
-        insideEnter();
+        long leave = insideEnter();
         int d = f.depth;
         try {
             // Frames above f lost their exits (only possible if a VM error cut through an exit site).
@@ -413,37 +464,30 @@ final class ThreadCtx {
                 frames[depth - 1].deactivate();
                 depth--;
             }
-            f.retBits = retBits;
-            f.retObj = retObj;
-            f.thrown = thrown;
+            f.setReturn(retBits, retObj, thrown);
             long parent = d >= 2 ? frames[d - 2].ip : 0L;
             Object binding = f.binding;
-            callbackDepth++;
-            try {
-                if (binding instanceof FtraceOps) {
-                    callRetfunc((FtraceOps) binding, ip, parent, f);
-                } else {
-                    FtraceOps[] ops = ((OpsListFunc) binding).ops;
-                    long mask = f.calledMask;
-                    for (int i = 0; i < ops.length; i++) {
-                        if ((mask & (1L << i)) != 0) {
-                            if ((ops[i].flags & FtraceOps.FL_DIRECT) != 0) {
-                                callDirectExit(ops[i], f);
-                            } else {
-                                callRetfunc(ops[i], ip, parent, f);
-                            }
+            if (binding instanceof FtraceOps) {
+                callRetfunc((FtraceOps) binding, ip, parent, f);
+            } else {
+                FtraceOps[] ops = ((OpsListFunc) binding).ops;
+                long mask = f.calledMask;
+                for (int i = 0; i < ops.length; i++) {
+                    if ((mask & (1L << i)) != 0) {
+                        if ((ops[i].flags & FtraceOps.FL_DIRECT) != 0) {
+                            callDirectExit(ops[i], f);
+                        } else {
+                            callRetfunc(ops[i], ip, parent, f);
                         }
                     }
                 }
-            } finally {
-                callbackDepth--;
             }
         } finally {
             f.deactivate();
             if (depth >= d) {
                 depth = d - 1;
             }
-            insideLeave();
+            insideLeave(leave);
         }
     }
 

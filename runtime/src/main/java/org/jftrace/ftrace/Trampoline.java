@@ -365,7 +365,11 @@ public final class Trampoline {
     public static void exitV(Object token, int ip) {
         if (token instanceof Frame) {
             Frame f = (Frame) token;
-            f.ctx.exit(f, ip, 0L, null, null);
+            if (f.lean) {
+                f.ctx.exitLean(f, ip);
+            } else {
+                f.ctx.exit(f, ip, 0L, null, null);
+            }
         } else if (token != null) {
             exitDirect(token, 0L, null, null);
         }
@@ -374,7 +378,11 @@ public final class Trampoline {
     public static void exitJ(long ret, Object token, int ip) {
         if (token instanceof Frame) {
             Frame f = (Frame) token;
-            f.ctx.exit(f, ip, ret, null, null);
+            if (f.lean) {
+                f.ctx.exitLean(f, ip);
+            } else {
+                f.ctx.exit(f, ip, ret, null, null);
+            }
         } else if (token != null) {
             exitDirect(token, ret, null, null);
         }
@@ -383,7 +391,11 @@ public final class Trampoline {
     public static void exitF(float ret, Object token, int ip) {
         if (token instanceof Frame) {
             Frame f = (Frame) token;
-            f.ctx.exit(f, ip, Float.floatToRawIntBits(ret), null, null);
+            if (f.lean) {
+                f.ctx.exitLean(f, ip);
+            } else {
+                f.ctx.exit(f, ip, Float.floatToRawIntBits(ret), null, null);
+            }
         } else if (token != null) {
             exitDirect(token, Float.floatToRawIntBits(ret), null, null);
         }
@@ -392,7 +404,11 @@ public final class Trampoline {
     public static void exitD(double ret, Object token, int ip) {
         if (token instanceof Frame) {
             Frame f = (Frame) token;
-            f.ctx.exit(f, ip, Double.doubleToRawLongBits(ret), null, null);
+            if (f.lean) {
+                f.ctx.exitLean(f, ip);
+            } else {
+                f.ctx.exit(f, ip, Double.doubleToRawLongBits(ret), null, null);
+            }
         } else if (token != null) {
             exitDirect(token, Double.doubleToRawLongBits(ret), null, null);
         }
@@ -401,7 +417,11 @@ public final class Trampoline {
     public static void exitL(Object ret, Object token, int ip) {
         if (token instanceof Frame) {
             Frame f = (Frame) token;
-            f.ctx.exit(f, ip, 0L, ret, null);
+            if (f.lean) {
+                f.ctx.exitLean(f, ip);
+            } else {
+                f.ctx.exit(f, ip, 0L, ret, null);
+            }
         } else if (token != null) {
             exitDirect(token, 0L, ret, null);
         }
@@ -410,7 +430,11 @@ public final class Trampoline {
     public static void exitT(Throwable thrown, Object token, int ip) {
         if (token instanceof Frame) {
             Frame f = (Frame) token;
-            f.ctx.exit(f, ip, 0L, null, thrown);
+            if (f.lean) {
+                f.ctx.exitLean(f, ip);
+            } else {
+                f.ctx.exit(f, ip, 0L, null, thrown);
+            }
         } else if (token != null) {
             exitDirect(token, 0L, null, thrown);
         }
