@@ -80,7 +80,7 @@ class ControlIT {
                 assertThat(cat(j, fv[0])).isEqualTo(fv[1] + "\n");
             }
             ok(j, "write", "trace_clock", "counter");
-            assertThat(cat(j, "trace_clock")).isEqualTo("mono [counter]\n");
+            assertThat(cat(j, "trace_clock")).isEqualTo("mono [counter] local_counter\n");
             ok(j, "write", "trace_options", "nofuncgraph-tail");
             assertThat(cat(j, "trace_options")).contains("nofuncgraph-tail\n");
             ok(j, "write", "set_graph_function");

@@ -17,11 +17,17 @@ final class Frame extends Regs {
     final int depth;
 
     boolean active;
+    /** The exit a CALL_OPS entry needs: the pop alone; its ops' return callback; (any other entry) the full exit. */
+    static final byte EXIT_FULL = 0;
+    static final byte EXIT_POP = 1;
+    static final byte EXIT_ONE = 2;
+
     /**
-     * The entry reached one ops with no return callback and no direct handler (the function tracer):
-     * its exit is only the pop, done inline in the exit site ({@link Trampoline#exitV} and co.).
+     * Which exit this call takes ({@link #EXIT_POP}: one ops with no return callback, the function
+     * tracer; {@link #EXIT_ONE}: one ops with one; else {@link #EXIT_FULL}): the first two are small
+     * enough for C2 to inline into the exit site ({@link Trampoline#exitV} and co.).
      */
-    boolean lean;
+    byte exitKind;
     int ip;
     /** What the entry called: an {@link FtraceOps} or an {@link OpsListFunc}. */
     Object binding;
@@ -54,14 +60,14 @@ final class Frame extends Regs {
     }
 
     /** Activation for an entry without saved arguments. */
-    void activate(int ip, Object binding, long mask, boolean lean) {
+    void activate(int ip, Object binding, long mask, byte exitKind) {
         if (dirty) {
             clearExtras();
         }
         this.ip = ip;
         this.binding = binding;
         this.calledMask = mask;
-        this.lean = lean;
+        this.exitKind = exitKind;
         this.data0 = 0;
         this.data1 = 0;
         this.active = true;
@@ -69,7 +75,7 @@ final class Frame extends Regs {
 
     /** Activation for an entry with saved arguments (FL_SAVE_REGS). */
     void activate(int ip, Object binding, long mask, Object receiver, Object[] args) {
-        activate(ip, binding, mask, false);
+        activate(ip, binding, mask, EXIT_FULL);
         if (receiver != null || args != null) {
             this.dirty = true;
             this.receiver = receiver;

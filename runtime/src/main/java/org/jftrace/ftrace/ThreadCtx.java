@@ -61,6 +61,9 @@ final class ThreadCtx {
     /** Per-ops-slot thread-local values, tagged with the ops they belong to (slots are reused). */
     private Object[] localOwner = new Object[8];
     private Object[] localValue = new Object[8];
+    /** The last ops whose local was read or set here, and that value: a one-entry cache in front of the arrays. */
+    private Object lastLocalOwner;
+    private Object lastLocalValue;
 
 
     /** The live-patch signal of this thread (see {@link Replaced}): preallocated, so a patch allocates nothing. */
@@ -185,8 +188,16 @@ final class ThreadCtx {
     }
 
     Object local(FtraceOps op) {
+        if (lastLocalOwner == op) { // one tracer at a time is the common case: one compare, one load
+            return lastLocalValue;
+        }
         int slot = op.slot;
-        return slot >= 0 && slot < localOwner.length && localOwner[slot] == op ? localValue[slot] : null;
+        Object v = slot >= 0 && slot < localOwner.length && localOwner[slot] == op ? localValue[slot] : null;
+        if (v != null) {
+            lastLocalOwner = op;
+            lastLocalValue = v;
+        }
+        return v;
     }
 
     void setLocal(FtraceOps op, Object value) {
@@ -194,6 +205,8 @@ final class ThreadCtx {
         if (slot < 0) {
             return;
         }
+        lastLocalOwner = op;
+        lastLocalValue = value;
         if (slot >= localOwner.length) {
             localOwner = Arrays.copyOf(localOwner, slot + 8);
             localValue = Arrays.copyOf(localValue, slot + 8);
@@ -266,7 +279,7 @@ final class ThreadCtx {
                 return null;
             }
             Frame f = frame(d);
-            f.activate(ip, op, 1L, op.retfunc == null);
+            f.activate(ip, op, 1L, op.retfunc == null ? Frame.EXIT_POP : Frame.EXIT_ONE);
             depth = d + 1;
             if (fn != null) {
                 long parent = d > 0 ? frames[d - 1].ip : 0L;
@@ -429,10 +442,10 @@ final class ThreadCtx {
     }
 
     /**
-     * The exit of a {@link Frame#lean} call (one ops, no return callback): only the pop. Small enough
-     * for C2 to inline into the exit site, where the full {@link #exit} is a call.
+     * The exit of an {@link Frame#EXIT_POP} call (one ops, no return callback): only the pop. Small
+     * enough for C2 to inline into the exit site, where the full {@link #exit} is a call.
      */
-    void exitLean(Frame f, int ip) {
+    void exitPop(Frame f, int ip) {
         if (f.active && f.ip == ip && f.depth == depth) {
             f.active = false;
             f.binding = null;
@@ -442,12 +455,47 @@ final class ThreadCtx {
         }
     }
 
+    /**
+     * The exit of an {@link Frame#EXIT_ONE} call: its one ops' return callback, the CALL_OPS exit.
+     * The return value is set only for the callback's duration, so the frame needs no clearing after.
+     */
+    void exitOne(Frame f, int ip, long retBits, Object retObj, Throwable thrown) {
+        if (!f.active || f.ip != ip || f.depth != depth) {
+            exit(f, ip, retBits, retObj, thrown); // already exited, or frames above lost their exits
+            return;
+        }
+        long leave = insideEnter();
+        try {
+            FtraceOps op = (FtraceOps) f.binding;
+            FtraceRetFunc fn = op.retfunc;
+            if (op.isLive()) {
+                f.retBits = retBits;
+                f.retObj = retObj;
+                f.thrown = thrown;
+                int d = f.depth;
+                try {
+                    fn.retfunc(ip, d >= 2 ? frames[d - 2].ip : 0L, op, f);
+                } catch (Throwable t) {
+                    op.failed(t);
+                }
+            }
+        } finally {
+            f.retBits = 0L;
+            f.retObj = null;
+            f.thrown = null;
+            f.active = false;
+            f.binding = null;
+            depth = f.depth - 1;
+            insideLeave(leave);
+        }
+    }
+
     /** A function's exit, normal or exceptional, for the frame its entry returned. */
     void exit(Frame f, int ip, long retBits, Object retObj, Throwable thrown) {
         if (!f.active || f.ip != ip) {
             return; // already exited (an exception escaped our own exit code): never exit twice
         }
-        if (f.lean) {
+        if (f.exitKind == Frame.EXIT_POP) {
             while (depth > f.depth) { // frames above f lost their exits
                 frames[depth - 1].deactivate();
                 depth--;

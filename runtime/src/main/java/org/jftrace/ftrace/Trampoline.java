@@ -365,8 +365,11 @@ public final class Trampoline {
     public static void exitV(Object token, int ip) {
         if (token instanceof Frame) {
             Frame f = (Frame) token;
-            if (f.lean) {
-                f.ctx.exitLean(f, ip);
+            byte k = f.exitKind;
+            if (k == Frame.EXIT_POP) {
+                f.ctx.exitPop(f, ip);
+            } else if (k == Frame.EXIT_ONE) {
+                f.ctx.exitOne(f, ip, 0L, null, null);
             } else {
                 f.ctx.exit(f, ip, 0L, null, null);
             }
@@ -378,8 +381,11 @@ public final class Trampoline {
     public static void exitJ(long ret, Object token, int ip) {
         if (token instanceof Frame) {
             Frame f = (Frame) token;
-            if (f.lean) {
-                f.ctx.exitLean(f, ip);
+            byte k = f.exitKind;
+            if (k == Frame.EXIT_POP) {
+                f.ctx.exitPop(f, ip);
+            } else if (k == Frame.EXIT_ONE) {
+                f.ctx.exitOne(f, ip, ret, null, null);
             } else {
                 f.ctx.exit(f, ip, ret, null, null);
             }
@@ -391,8 +397,11 @@ public final class Trampoline {
     public static void exitF(float ret, Object token, int ip) {
         if (token instanceof Frame) {
             Frame f = (Frame) token;
-            if (f.lean) {
-                f.ctx.exitLean(f, ip);
+            byte k = f.exitKind;
+            if (k == Frame.EXIT_POP) {
+                f.ctx.exitPop(f, ip);
+            } else if (k == Frame.EXIT_ONE) {
+                f.ctx.exitOne(f, ip, Float.floatToRawIntBits(ret), null, null);
             } else {
                 f.ctx.exit(f, ip, Float.floatToRawIntBits(ret), null, null);
             }
@@ -404,8 +413,11 @@ public final class Trampoline {
     public static void exitD(double ret, Object token, int ip) {
         if (token instanceof Frame) {
             Frame f = (Frame) token;
-            if (f.lean) {
-                f.ctx.exitLean(f, ip);
+            byte k = f.exitKind;
+            if (k == Frame.EXIT_POP) {
+                f.ctx.exitPop(f, ip);
+            } else if (k == Frame.EXIT_ONE) {
+                f.ctx.exitOne(f, ip, Double.doubleToRawLongBits(ret), null, null);
             } else {
                 f.ctx.exit(f, ip, Double.doubleToRawLongBits(ret), null, null);
             }
@@ -417,8 +429,11 @@ public final class Trampoline {
     public static void exitL(Object ret, Object token, int ip) {
         if (token instanceof Frame) {
             Frame f = (Frame) token;
-            if (f.lean) {
-                f.ctx.exitLean(f, ip);
+            byte k = f.exitKind;
+            if (k == Frame.EXIT_POP) {
+                f.ctx.exitPop(f, ip);
+            } else if (k == Frame.EXIT_ONE) {
+                f.ctx.exitOne(f, ip, 0L, ret, null);
             } else {
                 f.ctx.exit(f, ip, 0L, ret, null);
             }
@@ -430,8 +445,11 @@ public final class Trampoline {
     public static void exitT(Throwable thrown, Object token, int ip) {
         if (token instanceof Frame) {
             Frame f = (Frame) token;
-            if (f.lean) {
-                f.ctx.exitLean(f, ip);
+            byte k = f.exitKind;
+            if (k == Frame.EXIT_POP) {
+                f.ctx.exitPop(f, ip);
+            } else if (k == Frame.EXIT_ONE) {
+                f.ctx.exitOne(f, ip, 0L, null, thrown);
             } else {
                 f.ctx.exit(f, ip, 0L, null, thrown);
             }

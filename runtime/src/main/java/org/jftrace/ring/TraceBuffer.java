@@ -72,6 +72,8 @@ abstract class TraceBufferProducerFields extends TraceBufferPad1 {
     boolean kicked;
     /** A new ring the owner installs at its next write (resize at reset); getAndSet. */
     Ring pendingRing;
+    /** The {@code local_counter} clock of this buffer's writer: owner only, never reset. */
+    long ticks;
 
     TraceBufferProducerFields(final int id, final TraceBuffers instance, final boolean pooled,
                               final boolean dropOnly, final OwnerHistory owners) {

@@ -76,7 +76,7 @@ final class FilterCommands {
                             b = ti.buffers.current();
                             regs.setLocal(op, b);
                         }
-                        b.writeStack(ti.clock.now(), (int) ip, javaStack());
+                        b.writeStack(ti.clock.now(b), (int) ip, javaStack());
                     }
                     break;
                 default: // snapshot

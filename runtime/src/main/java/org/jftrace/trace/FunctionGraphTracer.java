@@ -69,7 +69,7 @@ public final class FunctionGraphTracer extends OpsTracer {
             regs.setData(op, NOT_RECORDED);
             return;
         }
-        long now = ti.clock.now();
+        long now = ti.clock.now(st.buf);
         regs.setData(op, now);
         if (ti.tracingThresh == 0) {
             st.buf.writeGraphEntry(now, ip, visible);
@@ -81,7 +81,7 @@ public final class FunctionGraphTracer extends OpsTracer {
         long calltime = regs.data(op);
         int d = st.depth;
         if (calltime != NOT_RECORDED) {
-            long now = ti.clock.now();
+            long now = ti.clock.now(st.buf);
             long thresh = ti.tracingThresh;
             if (thresh == 0 || now - calltime >= thresh) {
                 st.buf.writeGraphReturn(now, ip, d - st.base, calltime, regs.retval(), regs.thrown() != null);

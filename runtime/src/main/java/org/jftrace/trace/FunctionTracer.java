@@ -21,8 +21,8 @@ public final class FunctionTracer extends OpsTracer {
         return new FtraceOps(ti.opsName("function"), FtraceOps.FL_RECURSION | FtraceOps.FL_PID,
                 (ip, parentIp, op, regs) -> {
                     if (ti.tracingOn) {
-                        TraceClock clock = ti.clock;
-                        buffer(ti, op, regs).writeFunction(clock.now(), (int) ip, (int) parentIp);
+                        TraceBuffer b = buffer(ti, op, regs);
+                        b.writeFunction(ti.clock.now(b), (int) ip, (int) parentIp);
                     }
                 });
     }

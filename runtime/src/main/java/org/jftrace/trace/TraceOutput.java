@@ -80,7 +80,7 @@ public final class TraceOutput {
     static void functionLine(StringBuilder sb, TraceInstance ti, TraceRecord r, Names names) {
         context(sb, r);
         sb.append(" [").append(pad3(r.bufferId())).append("] ");
-        if (ti.clock == TraceClock.COUNTER) {
+        if (ti.clock.isCounter()) {
             String c = Long.toString(r.timestamp()); // " %12llu: ", as for clocks not in ns
             for (int i = c.length(); i < 13; i++) {
                 sb.append(' ');
@@ -154,7 +154,7 @@ public final class TraceOutput {
 
     /** "%5lu.%06lu" of seconds since the tracing epoch, or the raw count for the counter clock. */
     static void timestamp(StringBuilder sb, TraceClock clock, long ts) {
-        if (clock == TraceClock.COUNTER) {
+        if (clock.isCounter()) {
             sb.append(ts);
             return;
         }

@@ -12,6 +12,7 @@ import org.jftrace.filter.FilterRule;
 import org.jftrace.filter.Glob;
 import org.jftrace.ftrace.Ftrace;
 import org.jftrace.ftrace.PidFilter;
+import org.jftrace.ring.TraceBuffer;
 import org.jftrace.ring.TraceClock;
 
 /**
@@ -153,7 +154,7 @@ public final class Tracefs {
             case "buffer_size_kb":
                 return ti.buffers.bufferSizeKb() + "\n";
             case "trace_clock":
-                return (ti.clock == TraceClock.MONO ? "[mono] counter" : "mono [counter]") + "\n";
+                return TraceClock.listing(ti.clock) + "\n";
             case "trace":
                 return TraceOutput.trace(ti, ti.buffers.snapshot());
             case "trace_options":
@@ -277,7 +278,7 @@ public final class Tracefs {
                     try {
                         c = TraceClock.byName(v);
                     } catch (IllegalArgumentException e) {
-                        throw new TracefsException("trace_clock: unknown clock '" + v + "' (available: mono counter)");
+                        throw new TracefsException("trace_clock: unknown clock '" + v + "' (available: " + TraceClock.listing(null) + ")");
                     }
                     ti.clock = c;
                     ti.buffers.setClock(c);
@@ -308,7 +309,8 @@ public final class Tracefs {
                     ti.profiler.reset(); // any write clears the counters
                     return;
                 case "trace_marker":
-                    ti.buffers.current().writeMarker(ti.clock.now(), value == null ? "" : value.replace("\n", " ").strip());
+                    TraceBuffer mb = ti.buffers.current();
+                    mb.writeMarker(ti.clock.now(mb), value == null ? "" : value.replace("\n", " ").strip());
                     return;
                 case "trace_options": {
                     boolean on = !v.startsWith("no");

@@ -87,6 +87,40 @@ class TracefsTest {
     }
 
     @Test
+    void localCounterClockNumbersEachThreadsRecordsOnItsOwn() throws Exception {
+        Sites f = Sites.function("clk.L", "f");
+        fs.write("trace_clock", "local_counter", false);
+        fs.write("set_ftrace_filter", "clk.L.*", false);
+        fs.write("current_tracer", "function", false);
+        f.call();
+        f.call();
+        Thread other = new Thread(() -> {
+            f.call();
+            f.call();
+            f.call();
+        });
+        other.start();
+        other.join();
+        f.call();
+        assertThat(fs.read("trace_clock")).isEqualTo("mono counter [local_counter]\n");
+        String trace = fs.read("trace");
+        String self = "-" + Thread.currentThread().getId() + " ";
+        String them = "-" + other.getId() + " ";
+        // the raw count, as for the counter clock: 1, 2, 3 on this thread; 1, 2, 3 on the other
+        assertThat(counts(trace, self)).as(trace).containsExactly(1L, 2L, 3L);
+        assertThat(counts(trace, them)).as(trace).containsExactly(1L, 2L, 3L);
+        assertThatThrownBy(() -> fs.write("trace_clock", "local", false))
+                .hasMessageContaining("'local'").hasMessageContaining("local_counter");
+        assertThat(fs.read("trace_clock")).isEqualTo("mono counter [local_counter]\n");
+    }
+
+    private static List<Long> counts(String trace, String task) {
+        return trace.lines().filter(l -> l.contains(task) && l.contains(": clk.L.f"))
+                .map(l -> Long.parseLong(l.substring(0, l.indexOf(": clk.L.f")).replaceAll(".*\\s", "")))
+                .collect(java.util.stream.Collectors.toList());
+    }
+
+    @Test
     void stacktraceCommandRecordsTheJavaStack() {
         Sites f = Sites.function("cmd.C", "f");
         fs.write("current_tracer", "function", false);
@@ -176,7 +210,7 @@ class TracefsTest {
         assertThat(fs.read("set_ftrace_filter")).isEqualTo(filter);
         assertThat(fs.read("buffer_size_kb")).isEqualTo("256\n");
         assertThat(fs.read("tracing_thresh")).isEqualTo("0\n");
-        assertThat(fs.read("trace_clock")).isEqualTo("[mono] counter\n");
+        assertThat(fs.read("trace_clock")).isEqualTo("[mono] counter local_counter\n");
     }
 
     @Test

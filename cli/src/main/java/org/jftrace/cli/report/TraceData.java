@@ -116,7 +116,7 @@ public final class TraceData {
         }
 
         public boolean isCounter() {
-            return "counter".equals(clock);
+            return !"mono".equals(clock); // counter, local_counter: counts, not nanoseconds
         }
 
         /** Wall-clock time (ns since 1970) of a mono timestamp. */
