@@ -131,10 +131,17 @@ final class LateAttach {
         }
     }
 
+    /** @return the bracketed entry of a listing such as {@code mono [counter] local_counter} */
+    private static String current(String listing) {
+        int a = listing.indexOf('[');
+        int b = listing.indexOf(']', a + 1);
+        return a < 0 || b < 0 ? "mono" : listing.substring(a + 1, b);
+    }
+
     /** The top instance's settings an attach may change, as the writes that restore them. */
     private static String snapshot(Tracefs fs) {
         return String.join("\n", "buffer_size_kb " + fs.read("buffer_size_kb").strip(),
-                "trace_clock " + (fs.read("trace_clock").contains("[counter]") ? "counter" : "mono"),
+                "trace_clock " + current(fs.read("trace_clock")),
                 "max_graph_depth " + fs.read("max_graph_depth").strip(),
                 "tracing_thresh " + fs.read("tracing_thresh").strip(),
                 "trace_options " + String.join(" ", fs.read("trace_options").strip().split("\n")));

@@ -36,7 +36,7 @@ final class TracingOptions {
     @Option(names = "-O", paramLabel = "OPTION", description = "A trace option, e.g. funcgraph-tail or nofuncgraph-duration (repeatable).")
     List<String> traceOptions = new ArrayList<>();
 
-    @Option(names = "--clock", paramLabel = "CLOCK", description = "trace_clock: mono (default) or counter.")
+    @Option(names = "--clock", paramLabel = "CLOCK", description = "trace_clock: mono (default), counter (one global count: total order) or local_counter (a count per thread: cheapest).")
     String clock;
 
     @Option(names = "--buffer-size-kb", paramLabel = "KB", description = "buffer_size_kb per thread.")
