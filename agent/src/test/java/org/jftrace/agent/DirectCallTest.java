@@ -348,6 +348,13 @@ class DirectCallTest {
         }
         for (int round = 0; round < 300; round++) {
             Ftrace.modifyFtraceDirect(op, round % 2 == 0 ? toB : toA);
+            // let calls run under each handler: on a loaded machine the workers may otherwise not have
+            // made a single call before the rounds end, and the test would prove nothing
+            long seen = calls.get();
+            for (long deadline = System.nanoTime() + 10_000_000_000L;
+                    calls.get() == seen && errors.isEmpty() && System.nanoTime() < deadline; ) {
+                Thread.onSpinWait();
+            }
         }
         stop.set(true);
         for (Thread t : workers) {
