@@ -144,7 +144,10 @@ public final class PeerBench {
         }
         String table = table(rows);
         System.out.print("\n" + header + "\n" + table);
-        Files.writeString(out.resolve("table.txt"), header + "\n" + table);
+        // A partial rerun (peers.only / peers.workloads) must not overwrite the full table.
+        String name = only.equals(".*") && wls.equals(".*") ? "table.txt"
+                : "table-" + (only + "-" + wls).replaceAll("[^A-Za-z0-9]+", "_") + ".txt";
+        Files.writeString(out.resolve(name), header + "\n" + table);
         System.out.println("results in " + out);
     }
 
