@@ -1,11 +1,9 @@
 package org.jftrace.ftrace;
 
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.MutableCallSite;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.lang.invoke.SwitchPoint;
 
 /**
  * A site switched without {@code setTarget} on anything compiled code depends on.
@@ -68,9 +66,9 @@ class ChainedSite extends MutableCallSite {
      * Sets the whole target: {@code setTarget} on this site, cheap only for a site no compiled code
      * depends on yet (a new one), else one deoptimisation pass. Caller holds Ftrace's lock.
      */
-    final void link(PatchGroup group, MethodHandle bound, MethodHandle fallback) {
+    final void link(SwitchPoint sp, MethodHandle bound, MethodHandle fallback) {
         MutableCallSite t = new MutableCallSite(fallback);
-        setTarget(wrap(group.guardWithTest(bound, invoker(t))));
+        setTarget(wrap(sp.guardWithTest(bound, t.dynamicInvoker())));
         tail = t;
         hops = 0;
     }
@@ -80,37 +78,14 @@ class ChainedSite extends MutableCallSite {
      * SwitchPoint is invalidated. @return false if the chain is full: the caller must {@link #link}
      * the site after the invalidation instead.
      */
-    final boolean extend(PatchGroup group, MethodHandle bound, MethodHandle fallback) {
+    final boolean extend(SwitchPoint sp, MethodHandle bound, MethodHandle fallback) {
         if (tail == null || hops >= MAX_HOPS) {
             return false;
         }
         MutableCallSite next = new MutableCallSite(fallback);
-        tail.setTarget(group.guardWithTest(bound, invoker(next)));
+        tail.setTarget(sp.guardWithTest(bound, next.dynamicInvoker()));
         tail = next;
         hops++;
         return true;
-    }
-
-    // The tails' invokers. MutableCallSite.dynamicInvoker() builds a fold of an exact invoker for every
-    // call site (a third of a 10,000-site batch, by async-profiler); the same adapter, with the call site
-    // as its first argument, is built once per type here and bound to each tail.
-
-    private static final MethodHandle GET_TARGET;
-    private static final Map<MethodType, MethodHandle> INVOKERS = new ConcurrentHashMap<>();
-
-    static {
-        try {
-            GET_TARGET = MethodHandles.lookup().findVirtual(MutableCallSite.class, "getTarget",
-                    MethodType.methodType(MethodHandle.class));
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    /** @return {@code cs.dynamicInvoker()}'s equivalent: calls cs's current target. */
-    static MethodHandle invoker(MutableCallSite cs) {
-        MethodHandle template = INVOKERS.computeIfAbsent(cs.type(), type -> MethodHandles.foldArguments(
-                MethodHandles.dropArguments(MethodHandles.exactInvoker(type), 1, MutableCallSite.class), GET_TARGET));
-        return template.bindTo(cs);
     }
 }

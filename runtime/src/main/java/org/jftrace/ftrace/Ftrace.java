@@ -574,7 +574,7 @@ public final class Ftrace {
         group.members.add(rec);
         boolean whole = false;
         for (Trampoline.EntrySite site : rec.sites) {
-            whole |= !site.extend(group, site.bound(rec), site.slow(rec));
+            whole |= !site.extend(group.sp, site.bound(rec), site.slow(rec));
         }
         // Exit sites without a direct exit handler run the generic exit, unguarded, which is right for
         // every token; only direct exit handlers need them switched (see DirectTarget).
@@ -582,7 +582,7 @@ public final class Ftrace {
         boolean direct = d != null && d.h.hasExit() && !d.h.isGeneric();
         if (direct || rec.exitsDirect) {
             for (Trampoline.ExitSite site : rec.exitSites) {
-                whole |= !site.extend(group, Trampoline.boundExit(rec, site), Trampoline.genericExit(rec, site));
+                whole |= !site.extend(group.sp, Trampoline.boundExit(rec, site), Trampoline.genericExit(rec, site));
             }
             rec.exitsDirect = direct;
         }
@@ -595,11 +595,11 @@ public final class Ftrace {
     static void relinkWhole(DynFtrace rec) {
         PatchGroup g = rec.group;
         for (Trampoline.EntrySite site : rec.sites) {
-            site.link(g, site.bound(rec), site.slow(rec));
+            site.link(g.sp, site.bound(rec), site.slow(rec));
         }
         if (rec.exitsDirect) {
             for (Trampoline.ExitSite site : rec.exitSites) {
-                site.link(g, Trampoline.boundExit(rec, site), Trampoline.genericExit(rec, site));
+                site.link(g.sp, Trampoline.boundExit(rec, site), Trampoline.genericExit(rec, site));
             }
         }
     }
@@ -631,7 +631,7 @@ public final class Ftrace {
             DirectTarget d = rec.direct();
             rec.exitsDirect |= d != null && d.h.hasExit() && !d.h.isGeneric();
             if (rec.exitsDirect) {
-                site.link(g, Trampoline.boundExit(rec, site), Trampoline.genericExit(rec, site));
+                site.link(g.sp, Trampoline.boundExit(rec, site), Trampoline.genericExit(rec, site));
             } else {
                 site.linkPlain(ip);
             }
@@ -652,7 +652,7 @@ public final class Ftrace {
         synchronized (LOCK) {
             PatchGroup g = linkGroup(rec);
             // No compiled code depends on a new site yet, so this setTarget is cheap.
-            site.link(g, site.bound(rec), site.slow(rec));
+            site.link(g.sp, site.bound(rec), site.slow(rec));
             Trampoline.EntrySite[] s = Arrays.copyOf(rec.sites, rec.sites.length + 1);
             s[s.length - 1] = site;
             rec.sites = s;
