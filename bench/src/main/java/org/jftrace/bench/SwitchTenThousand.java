@@ -213,8 +213,8 @@ public final class SwitchTenThousand {
     }
 
     /** Defines the generated classes; the agent's transformer sees each defineClass. */
-    static final class GenLoader extends ClassLoader {
-        GenLoader(ClassLoader parent) {
+    public static final class GenLoader extends ClassLoader {
+        public GenLoader(ClassLoader parent) {
             super(parent);
         }
 
@@ -222,7 +222,7 @@ public final class SwitchTenThousand {
             return defineClass(internalName.replace('/', '.'), b, 0, b.length);
         }
 
-        IntBinaryOperator instance(String internalName, int i) throws ReflectiveOperationException {
+        public IntBinaryOperator instance(String internalName, int i) throws ReflectiveOperationException {
             return (IntBinaryOperator) define(internalName, operatorClass(internalName, i))
                     .getDeclaredConstructor().newInstance();
         }

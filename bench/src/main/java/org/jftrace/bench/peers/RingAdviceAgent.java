@@ -30,13 +30,13 @@ public final class RingAdviceAgent {
     private RingAdviceAgent() {
     }
 
+    /** The agent's Instrumentation, for {@link ByteBuddySwitch} (retransformation at run time). */
+    static volatile Instrumentation instrumentation;
+
     public static void premain(String args, Instrumentation inst) {
+        instrumentation = inst;
         // The id is computed per woven method and pushed as a constant: no per-call lookup.
-        Advice advice = Advice.withCustomMapping()
-                .bind(RingAdvice.MethodId.class, (instrumentedType, instrumentedMethod, assigner, argumentHandler, sort) ->
-                        new Advice.OffsetMapping.Target.ForStackManipulation(LongConstant.forValue(
-                                Ring.register(instrumentedType.getName() + "." + instrumentedMethod.getName()))))
-                .to(RingAdvice.class);
+        Advice advice = advice();
         new AgentBuilder.Default()
                 .disableClassFormatChanges()
                 .type(nameStartsWith("bench.workload.peers.").or(nameStartsWith("com.fasterxml.jackson.")))
@@ -57,5 +57,14 @@ public final class RingAdviceAgent {
                     }
                 })
                 .installOn(inst);
+    }
+
+    /** {@link RingAdvice} with each method's id bound as a constant, as premain weaves it. */
+    static Advice advice() {
+        return Advice.withCustomMapping()
+                .bind(RingAdvice.MethodId.class, (instrumentedType, instrumentedMethod, assigner, argumentHandler, sort) ->
+                        new Advice.OffsetMapping.Target.ForStackManipulation(LongConstant.forValue(
+                                Ring.register(instrumentedType.getName() + "." + instrumentedMethod.getName()))))
+                .to(RingAdvice.class);
     }
 }
