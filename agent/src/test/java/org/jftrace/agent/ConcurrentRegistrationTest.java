@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,35 +23,6 @@ class ConcurrentRegistrationTest {
 
     static final int WORKERS = 3;
     static final int ROUNDS = 2000;
-
-    /** Per ops: per thread, the stack of entered ips; and the violations seen. */
-    static final class Checked {
-        final FtraceOps op;
-        final Map<Thread, ArrayDeque<Long>> stacks = new ConcurrentHashMap<>();
-        final AtomicBoolean unregistered = new AtomicBoolean();
-        final AtomicLong entries = new AtomicLong();
-        final AtomicLong exits = new AtomicLong();
-
-        Checked(String name, int flags, ConcurrentLinkedQueue<String> violations) {
-            op = new FtraceOps(name, flags, (ip, parent, o, regs) -> {
-                if (unregistered.get()) {
-                    violations.add(name + ": entry callback after unregister returned");
-                }
-                entries.incrementAndGet();
-                stacks.computeIfAbsent(Thread.currentThread(), t -> new ArrayDeque<>()).push(ip);
-            }, (ip, parent, o, regs) -> {
-                if (unregistered.get()) {
-                    violations.add(name + ": return callback after unregister returned");
-                }
-                exits.incrementAndGet();
-                ArrayDeque<Long> s = stacks.get(Thread.currentThread());
-                Long top = s == null ? null : s.poll();
-                if (top == null || top != ip) {
-                    violations.add(name + ": exit of " + ip + " without its entry (top " + top + ")");
-                }
-            });
-        }
-    }
 
     @Test
     void entriesPairWithExitsAndNoCallbackRunsAfterUnregisterWhileOpsComeAndGo() throws Throwable {
@@ -84,14 +52,14 @@ class ConcurrentRegistrationTest {
             t.start();
         }
         // A long-lived ops that stays registered throughout: it must see perfect pairing.
-        Checked steady = new Checked("steady", 0, violations);
+        CheckedOps steady = new CheckedOps("steady", 0, violations);
         Ftrace.setFilter(steady.op, "sites.fixture.Shapes.catcher", true);
         Ftrace.registerFtraceFunction(steady.op);
-        List<Checked> gone = new ArrayList<>();
+        List<CheckedOps> gone = new ArrayList<>();
         try {
             for (int round = 0; round < ROUNDS; round++) {
                 int flags = round % 3 == 0 ? FtraceOps.FL_SAVE_REGS : round % 3 == 1 ? FtraceOps.FL_RECURSION : 0;
-                Checked c = new Checked("ops" + round, flags, violations);
+                CheckedOps c = new CheckedOps("ops" + round, flags, violations);
                 Ftrace.setFilter(c.op, round % 2 == 0 ? "sites.fixture.Shapes.fib" : "sites.fixture.Shapes.*", true);
                 Ftrace.registerFtraceFunction(c.op);
                 if (round % 5 == 0) {
@@ -114,7 +82,7 @@ class ConcurrentRegistrationTest {
         assertThat(violations).isEmpty();
         assertThat(calls.get()).isGreaterThan(ROUNDS);
         long entries = 0;
-        for (Checked c : gone) {
+        for (CheckedOps c : gone) {
             entries += c.entries.get();
             // An ops unregistered mid-call loses the exits of calls in flight: at most the depth of
             // fib(12) (13 frames) per worker; never an exit too many.

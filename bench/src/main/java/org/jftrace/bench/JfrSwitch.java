@@ -1,5 +1,8 @@
 package org.jftrace.bench;
 
+import static org.jftrace.bench.SwitchTenThousand.ms;
+import static org.jftrace.bench.SwitchTenThousand.round;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -46,7 +49,7 @@ public final class JfrSwitch {
         }
         long w0 = System.nanoTime();
         for (int r = 0; r < rounds; r++) {
-            sink += callAll(ops, r);
+            sink += round(ops, r);
         }
         System.out.printf("JfrSwitch: K=%d java=%s; %d warm rounds of all K in %.0f ms (C2 state not checked)%n",
                 k, System.getProperty("java.version"), rounds, ms(System.nanoTime() - w0));
@@ -56,7 +59,7 @@ public final class JfrSwitch {
                 long t0 = System.nanoTime();
                 rec.start();
                 long t1 = System.nanoTime();
-                sink += callAll(ops, rep);
+                sink += round(ops, rep);
                 long t2 = System.nanoTime();
                 rec.stop();
                 long t3 = System.nanoTime();
@@ -81,20 +84,8 @@ public final class JfrSwitch {
                 }
             }
             for (int r = 0; r < rounds; r++) { // back to steady state before the next switch
-                sink += callAll(ops, r);
+                sink += round(ops, r);
             }
         }
-    }
-
-    private static int callAll(IntBinaryOperator[] ops, int s) {
-        int acc = s;
-        for (IntBinaryOperator op : ops) {
-            acc = op.applyAsInt(acc, 1);
-        }
-        return acc;
-    }
-
-    private static double ms(long nanos) {
-        return nanos / 1e6;
     }
 }

@@ -171,14 +171,15 @@ public final class SwitchTenThousand {
         return cl;
     }
 
-    private static int round(IntBinaryOperator[] a, int s) {
+    /** Calls every operator once, chaining the result (what the switch programs call "all K"). */
+    public static int round(IntBinaryOperator[] a, int s) {
         for (int i = 0; i < a.length; i++) {
             s = a[i].applyAsInt(s, i);
         }
         return s;
     }
 
-    private static double ms(long nanos) {
+    public static double ms(long nanos) {
         return nanos / 1e6;
     }
 

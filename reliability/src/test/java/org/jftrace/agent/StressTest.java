@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,35 +39,6 @@ class StressTest {
     /** Every worker sleeps 1 ms once in this many (+1) iterations of all workers together. */
     static final long PAUSE_MASK = Long.getLong("stress.pauseMask", 255);
 
-    /** An ops that checks, per thread, that every exit pops the entry it pushed. */
-    static final class Checked {
-        final FtraceOps op;
-        final Map<Thread, ArrayDeque<Long>> stacks = new ConcurrentHashMap<>();
-        final AtomicBoolean unregistered = new AtomicBoolean();
-        final AtomicLong entries = new AtomicLong();
-        final AtomicLong exits = new AtomicLong();
-
-        Checked(String name, int flags, ConcurrentLinkedQueue<String> violations) {
-            op = new FtraceOps(name, flags, (ip, parent, o, regs) -> {
-                if (unregistered.get()) {
-                    violations.add(name + ": entry callback after unregister returned");
-                }
-                entries.incrementAndGet();
-                stacks.computeIfAbsent(Thread.currentThread(), t -> new ArrayDeque<>()).push(ip);
-            }, (ip, parent, o, regs) -> {
-                if (unregistered.get()) {
-                    violations.add(name + ": return callback after unregister returned");
-                }
-                exits.incrementAndGet();
-                ArrayDeque<Long> s = stacks.get(Thread.currentThread());
-                Long top = s == null ? null : s.poll();
-                if (top == null || top != ip) {
-                    violations.add(name + ": exit of " + ip + " without its entry (top " + top + ")");
-                }
-            });
-        }
-    }
-
     @Test
     void eightThreadsOfHotCallsSurviveTenThousandSwitchesOfTracersFiltersAndOps() throws Throwable {
         Class<?> hot = new Instrumented("stress.fixture.Hot").loadClass("stress.fixture.Hot");
@@ -90,7 +58,7 @@ class StressTest {
         // The instance whose tracer and filter are switched.
         fs.mkdirInstance("stress-churn");
         // A steady checking ops over every function of Hot: perfect pairing throughout.
-        Checked steady = new Checked("stress-steady-ops", 0, violations);
+        CheckedOps steady = new CheckedOps("stress-steady-ops", 0, violations);
         Ftrace.setFilter(steady.op, "stress.fixture.Hot.*", true);
         Ftrace.registerFtraceFunction(steady.op);
 
@@ -129,14 +97,14 @@ class StressTest {
             t.start();
         }
 
-        List<Checked> gone = new ArrayList<>();
+        List<CheckedOps> gone = new ArrayList<>();
         String[] tracers = {"function", "function_graph", "nop", "function_graph", "function", "nop"};
         String[] filters = {"stress.fixture.Hot.work", "stress.fixture.Hot.*", "!stress.fixture.Hot.leaf", "*leaf* *thrower*", ""};
         ExecutorService switcher = Executors.newSingleThreadExecutor(r -> new Thread(r, "stress-switcher"));
         long t0 = System.nanoTime();
         Future<int[]> done = switcher.submit(() -> {
             int[] kinds = new int[3];
-            Checked current = null;
+            CheckedOps current = null;
             for (int i = 0; i < SWITCHES; i++) {
                 PROGRESS.set(i);
                 switch (i % 3) {
@@ -151,7 +119,7 @@ class StressTest {
                     default -> {
                         if (current == null) {
                             int flags = (i / 3) % 3 == 0 ? FtraceOps.FL_SAVE_REGS : (i / 3) % 3 == 1 ? FtraceOps.FL_RECURSION : 0;
-                            current = new Checked("stress-ops-" + i, flags, violations);
+                            current = new CheckedOps("stress-ops-" + i, flags, violations);
                             Ftrace.setFilter(current.op, (i / 3) % 2 == 0 ? "stress.fixture.Hot.*" : "*catcher* *thrower*", true);
                             Ftrace.registerFtraceFunction(current.op);
                         } else {
@@ -214,7 +182,7 @@ class StressTest {
         assertThat(written).as("one record per call of Hot.counted").isEqualTo(countedCalls.get());
         assertThat(inBuffer).isEqualTo(written);
         long entries = 0;
-        for (Checked c : gone) {
+        for (CheckedOps c : gone) {
             entries += c.entries.get();
             // An ops unregistered mid-call misses the exits of calls in flight: at most the depth of
             // work(7) (3 frames) per worker; never an exit too many.

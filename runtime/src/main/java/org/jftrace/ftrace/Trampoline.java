@@ -363,98 +363,46 @@ public final class Trampoline {
     }
 
     public static void exitV(Object token, int ip) {
-        if (token instanceof Frame) {
-            Frame f = (Frame) token;
-            byte k = f.exitKind;
-            if (k == Frame.EXIT_POP) {
-                f.ctx.exitPop(f, ip);
-            } else if (k == Frame.EXIT_ONE) {
-                f.ctx.exitOne(f, ip, 0L, null, null);
-            } else {
-                f.ctx.exit(f, ip, 0L, null, null);
-            }
-        } else if (token != null) {
-            exitDirect(token, 0L, null, null);
-        }
+        exit(token, ip, 0L, null, null);
     }
 
     public static void exitJ(long ret, Object token, int ip) {
-        if (token instanceof Frame) {
-            Frame f = (Frame) token;
-            byte k = f.exitKind;
-            if (k == Frame.EXIT_POP) {
-                f.ctx.exitPop(f, ip);
-            } else if (k == Frame.EXIT_ONE) {
-                f.ctx.exitOne(f, ip, ret, null, null);
-            } else {
-                f.ctx.exit(f, ip, ret, null, null);
-            }
-        } else if (token != null) {
-            exitDirect(token, ret, null, null);
-        }
+        exit(token, ip, ret, null, null);
     }
 
     public static void exitF(float ret, Object token, int ip) {
-        if (token instanceof Frame) {
-            Frame f = (Frame) token;
-            byte k = f.exitKind;
-            if (k == Frame.EXIT_POP) {
-                f.ctx.exitPop(f, ip);
-            } else if (k == Frame.EXIT_ONE) {
-                f.ctx.exitOne(f, ip, Float.floatToRawIntBits(ret), null, null);
-            } else {
-                f.ctx.exit(f, ip, Float.floatToRawIntBits(ret), null, null);
-            }
-        } else if (token != null) {
-            exitDirect(token, Float.floatToRawIntBits(ret), null, null);
-        }
+        exit(token, ip, Float.floatToRawIntBits(ret), null, null);
     }
 
     public static void exitD(double ret, Object token, int ip) {
-        if (token instanceof Frame) {
-            Frame f = (Frame) token;
-            byte k = f.exitKind;
-            if (k == Frame.EXIT_POP) {
-                f.ctx.exitPop(f, ip);
-            } else if (k == Frame.EXIT_ONE) {
-                f.ctx.exitOne(f, ip, Double.doubleToRawLongBits(ret), null, null);
-            } else {
-                f.ctx.exit(f, ip, Double.doubleToRawLongBits(ret), null, null);
-            }
-        } else if (token != null) {
-            exitDirect(token, Double.doubleToRawLongBits(ret), null, null);
-        }
+        exit(token, ip, Double.doubleToRawLongBits(ret), null, null);
     }
 
     public static void exitL(Object ret, Object token, int ip) {
-        if (token instanceof Frame) {
-            Frame f = (Frame) token;
-            byte k = f.exitKind;
-            if (k == Frame.EXIT_POP) {
-                f.ctx.exitPop(f, ip);
-            } else if (k == Frame.EXIT_ONE) {
-                f.ctx.exitOne(f, ip, 0L, ret, null);
-            } else {
-                f.ctx.exit(f, ip, 0L, ret, null);
-            }
-        } else if (token != null) {
-            exitDirect(token, 0L, ret, null);
-        }
+        exit(token, ip, 0L, ret, null);
     }
 
     public static void exitT(Throwable thrown, Object token, int ip) {
+        exit(token, ip, 0L, null, thrown);
+    }
+
+    /**
+     * Every exit site's work, by the kind of exit the entry chose ({@link Frame#exitKind}): the pop and
+     * the one-ops exit are small enough for C2 to inline into the site; the general exit is a call.
+     */
+    private static void exit(Object token, int ip, long bits, Object obj, Throwable thrown) {
         if (token instanceof Frame) {
             Frame f = (Frame) token;
             byte k = f.exitKind;
             if (k == Frame.EXIT_POP) {
                 f.ctx.exitPop(f, ip);
             } else if (k == Frame.EXIT_ONE) {
-                f.ctx.exitOne(f, ip, 0L, null, thrown);
+                f.ctx.exitOne(f, ip, bits, obj, thrown);
             } else {
-                f.ctx.exit(f, ip, 0L, null, thrown);
+                f.ctx.exit(f, ip, bits, obj, thrown);
             }
         } else if (token != null) {
-            exitDirect(token, 0L, null, thrown);
+            exitDirect(token, bits, obj, thrown);
         }
     }
 

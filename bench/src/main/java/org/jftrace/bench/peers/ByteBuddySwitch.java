@@ -2,6 +2,8 @@ package org.jftrace.bench.peers;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static org.jftrace.bench.SwitchTenThousand.ms;
+import static org.jftrace.bench.SwitchTenThousand.round;
 
 import java.lang.instrument.Instrumentation;
 import java.util.function.IntBinaryOperator;
@@ -45,7 +47,7 @@ public final class ByteBuddySwitch {
         }
         long w0 = System.nanoTime();
         for (int r = 0; r < rounds; r++) {
-            sink += callAll(ops, r);
+            sink += round(ops, r);
         }
         System.out.printf("ByteBuddySwitch: K=%d java=%s; %d warm rounds of all K in %.0f ms (C2 state not checked)%n",
                 k, System.getProperty("java.version"), rounds, ms(System.nanoTime() - w0));
@@ -63,32 +65,20 @@ public final class ByteBuddySwitch {
                     .installOn(inst);
             long t1 = System.nanoTime();
             long before = Ring.writtenByThisThread();
-            sink += callAll(ops, rep);
+            sink += round(ops, rep);
             long t2 = System.nanoTime();
             long recorded = Ring.writtenByThisThread() - before;
             on.reset(inst, AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
             long t3 = System.nanoTime();
             long before2 = Ring.writtenByThisThread();
-            sink += callAll(ops, rep);
+            sink += round(ops, rep);
             long recordedOff = Ring.writtenByThisThread() - before2;
             System.out.printf("switch %d: on (installOn, retransform) %.2f ms | first calls of all %d: %.2f ms, records %d %s"
                             + " | off (reset) %.2f ms, records after %d %s%n", rep, ms(t1 - t0), k, ms(t2 - t1), recorded,
                     recorded == k ? "OK" : "MISSING", ms(t3 - t2), recordedOff, recordedOff == 0 ? "OK" : "STILL ON");
             for (int r = 0; r < rounds; r++) {
-                sink += callAll(ops, r);
+                sink += round(ops, r);
             }
         }
-    }
-
-    private static int callAll(IntBinaryOperator[] ops, int s) {
-        int acc = s;
-        for (IntBinaryOperator op : ops) {
-            acc = op.applyAsInt(acc, 1);
-        }
-        return acc;
-    }
-
-    private static double ms(long nanos) {
-        return nanos / 1e6;
     }
 }
