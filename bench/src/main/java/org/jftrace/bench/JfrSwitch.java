@@ -21,7 +21,8 @@ import jdk.jfr.consumer.RecordingFile;
  * {@code jdk.MethodTiming} filter naming the 10,000 methods retransforms their classes before it
  * returns; {@code stop()} takes the instrumentation out again.
  *
- * <p>HOW TO RUN (JDK 25): {@code java -cp bench/target/benchmarks.jar org.jftrace.bench.JfrSwitch [K] [warm rounds]}.
+ * <p>HOW TO RUN (JDK 25; the generator class needs the runtime jar):
+ * {@code java -cp bench/target/benchmarks.jar:runtime/target/jftrace-runtime-0.1.0-SNAPSHOT.jar org.jftrace.bench.JfrSwitch [K] [warm rounds]}.
  * Prints the start and stop times, the first call of all K after start, and how many distinct methods
  * the recording timed (the proof that it traced them).
  */
