@@ -5,6 +5,9 @@ import org.jftrace.ftrace.Ftrace;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.InsnList;
+import org.objectweb.asm.tree.MethodNode;
 
 /**
  * Gives every concrete method of one class its sites, registering each as a function.
@@ -46,6 +49,24 @@ final class ClassSites extends ClassVisitor {
         boolean hasReceiver = (access & Opcodes.ACC_STATIC) == 0;
         int ip = Ftrace.addFunction(loader, owner, name, desc, hasReceiver, module, legacy);
         methodsWithSites++;
-        return new MethodSites(mv, access, name, desc, owner, ip, legacy);
+        // Buffered, so the sites know the method's number of returns before they are planted.
+        MethodVisitor out = mv;
+        return new MethodNode(Opcodes.ASM9, access, name, desc, signature, exceptions) {
+            @Override
+            public void visitEnd() {
+                accept(new MethodSites(out, this.access, this.name, this.desc, owner, ip, legacy, returns(instructions)));
+            }
+        };
+    }
+
+    private static int returns(InsnList code) {
+        int n = 0;
+        for (AbstractInsnNode insn = code.getFirst(); insn != null; insn = insn.getNext()) {
+            int op = insn.getOpcode();
+            if (op >= Opcodes.IRETURN && op <= Opcodes.RETURN) {
+                n++;
+            }
+        }
+        return n;
     }
 }

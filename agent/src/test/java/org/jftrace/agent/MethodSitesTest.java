@@ -89,6 +89,48 @@ class MethodSitesTest {
     }
 
     @Test
+    void everyReturnOfAMethodWithSeveralReturnsExitsWithItsOwnValue() throws Throwable {
+        recorder("t", 0, "sites.fixture.Shapes.grade sites.fixture.Shapes.clampS sites.fixture.Shapes.signB "
+                + "sites.fixture.Shapes.pick* sites.fixture.Shapes.lockedEarly sites.fixture.Shapes.voidEarly");
+        MethodHandle grade = h("grade", char.class, int.class);
+        assertThat((char) grade.invoke(95)).isEqualTo('A');
+        assertThat((char) grade.invoke(60)).isEqualTo('B');
+        assertThat((char) grade.invoke(1)).isEqualTo('C');
+        assertThat((short) h("clampS", short.class, int.class).invoke(40000)).isEqualTo(Short.MAX_VALUE);
+        assertThat((byte) h("signB", byte.class, int.class).invoke(-7)).isEqualTo((byte) -1);
+        assertThat((long) h("pickJ", long.class, int.class).invoke(-1)).isEqualTo(Long.MIN_VALUE);
+        assertThat((long) h("pickJ", long.class, int.class).invoke(5)).isEqualTo(15L);
+        assertThat((double) h("pickD", double.class, int.class).invoke(-1)).isEqualTo(-0.5);
+        assertThat((float) h("pickF", float.class, int.class).invoke(4)).isEqualTo(0.5f);
+        assertThat((int[]) h("pickArray", int[].class, int.class).invoke(-1)).isNull();
+        assertThat((int[]) h("pickArray", int[].class, int.class).invoke(2)).hasSize(2);
+        MethodHandle pickString = h("pickString", String.class, int.class);
+        assertThat((String) pickString.invoke(0)).isEqualTo("zero");
+        assertThat((String) pickString.invoke(7)).isEqualTo("many");
+        MethodHandle locked = h("lockedEarly", int.class, int.class);
+        assertThat((int) locked.invoke(3)).isEqualTo(3);
+        assertThat((int) locked.invoke(-3)).isEqualTo(3);
+        int[] out = {-1};
+        MethodHandle voidEarly = h("voidEarly", void.class, int[].class, int.class);
+        voidEarly.invoke(out, -2);
+        voidEarly.invoke(out, 9);
+        assertThat(out[0]).isEqualTo(9);
+        assertThat(events.stream().map(e -> e.replaceAll("\\[I@\\p{XDigit}+", "int[]")))
+                .containsExactly(
+                "t> grade", "t< grade = " + (long) 'A', "t> grade", "t< grade = " + (long) 'B',
+                "t> grade", "t< grade = " + (long) 'C',
+                "t> clampS", "t< clampS = " + Short.MAX_VALUE,
+                "t> signB", "t< signB = -1",
+                "t> pickJ", "t< pickJ = " + Long.MIN_VALUE, "t> pickJ", "t< pickJ = 15",
+                "t> pickD", "t< pickD = " + Double.doubleToRawLongBits(-0.5),
+                "t> pickF", "t< pickF = " + Float.floatToRawIntBits(0.5f),
+                "t> pickArray", "t< pickArray = 0", "t> pickArray", "t< pickArray = int[]",
+                "t> pickString", "t< pickString = zero", "t> pickString", "t< pickString = many",
+                "t> lockedEarly", "t< lockedEarly = 3", "t> lockedEarly", "t< lockedEarly = 3",
+                "t> voidEarly", "t< voidEarly = 0", "t> voidEarly", "t< voidEarly = 0");
+    }
+
+    @Test
     void parentIsTheNearestTracedCaller() throws Throwable {
         recorder("t", 0, "sites.fixture.Shapes.fib");
         assertThat((int) h("fib", int.class, int.class).invoke(2)).isEqualTo(1);

@@ -445,13 +445,13 @@ final class ThreadCtx {
      * The exit of an {@link Frame#EXIT_POP} call (one ops, no return callback): only the pop. Small
      * enough for C2 to inline into the exit site, where the full {@link #exit} is a call.
      */
-    void exitPop(Frame f, int ip) {
-        if (f.active && f.ip == ip && f.depth == depth) {
+    void exitPop(Frame f) {
+        if (f.active && f.depth == depth) {
             f.active = false;
             f.binding = null;
             depth = f.depth - 1;
         } else {
-            exit(f, ip, 0L, null, null); // already exited, or frames above lost their exits
+            exit(f, 0L, null, null); // already exited, or frames above lost their exits
         }
     }
 
@@ -459,9 +459,9 @@ final class ThreadCtx {
      * The exit of an {@link Frame#EXIT_ONE} call: its one ops' return callback, the CALL_OPS exit.
      * The return value is set only for the callback's duration, so the frame needs no clearing after.
      */
-    void exitOne(Frame f, int ip, long retBits, Object retObj, Throwable thrown) {
-        if (!f.active || f.ip != ip || f.depth != depth) {
-            exit(f, ip, retBits, retObj, thrown); // already exited, or frames above lost their exits
+    void exitOne(Frame f, long retBits, Object retObj, Throwable thrown) {
+        if (!f.active || f.depth != depth) {
+            exit(f, retBits, retObj, thrown); // already exited, or frames above lost their exits
             return;
         }
         long leave = insideEnter();
@@ -474,7 +474,7 @@ final class ThreadCtx {
                 f.thrown = thrown;
                 int d = f.depth;
                 try {
-                    fn.retfunc(ip, d >= 2 ? frames[d - 2].ip : 0L, op, f);
+                    fn.retfunc(f.ip, d >= 2 ? frames[d - 2].ip : 0L, op, f);
                 } catch (Throwable t) {
                     op.failed(t);
                 }
@@ -491,8 +491,8 @@ final class ThreadCtx {
     }
 
     /** A function's exit, normal or exceptional, for the frame its entry returned. */
-    void exit(Frame f, int ip, long retBits, Object retObj, Throwable thrown) {
-        if (!f.active || f.ip != ip) {
+    void exit(Frame f, long retBits, Object retObj, Throwable thrown) {
+        if (!f.active) {
             return; // already exited (an exception escaped our own exit code): never exit twice
         }
         if (f.exitKind == Frame.EXIT_POP) {
@@ -506,6 +506,7 @@ final class ThreadCtx {
         }
         long leave = insideEnter();
         int d = f.depth;
+        int ip = f.ip;
         try {
             // Frames above f lost their exits (only possible if a VM error cut through an exit site).
             while (depth > d) {

@@ -38,7 +38,13 @@ public final class Trampoline {
     /** The boxed-arguments entry for any binding (FL_SAVE_REGS): one ops or a list. */
     private static final MethodHandle ENTER_REGS;
     private static final MethodHandle SLOW;
+    /** The exits by the site's value type: void, Z B C S I J F D, a reference, the thrown Throwable. */
     private static final MethodHandle EXIT_V;
+    private static final MethodHandle EXIT_Z;
+    private static final MethodHandle EXIT_B;
+    private static final MethodHandle EXIT_C;
+    private static final MethodHandle EXIT_S;
+    private static final MethodHandle EXIT_I;
     private static final MethodHandle EXIT_J;
     private static final MethodHandle EXIT_F;
     private static final MethodHandle EXIT_D;
@@ -62,18 +68,17 @@ public final class Trampoline {
                     obj.appendParameterTypes(Object.class, int.class, boolean.class, Object[].class));
             SLOW = LOOKUP.findStatic(Trampoline.class, "slow",
                     obj.appendParameterTypes(DynFtrace.class, Object[].class));
-            EXIT_V = LOOKUP.findStatic(Trampoline.class, "exitV",
-                    MethodType.methodType(void.class, Object.class, int.class));
-            EXIT_J = LOOKUP.findStatic(Trampoline.class, "exitJ",
-                    MethodType.methodType(void.class, long.class, Object.class, int.class));
-            EXIT_F = LOOKUP.findStatic(Trampoline.class, "exitF",
-                    MethodType.methodType(void.class, float.class, Object.class, int.class));
-            EXIT_D = LOOKUP.findStatic(Trampoline.class, "exitD",
-                    MethodType.methodType(void.class, double.class, Object.class, int.class));
-            EXIT_L = LOOKUP.findStatic(Trampoline.class, "exitL",
-                    MethodType.methodType(void.class, Object.class, Object.class, int.class));
-            EXIT_T = LOOKUP.findStatic(Trampoline.class, "exitT",
-                    MethodType.methodType(void.class, Throwable.class, Object.class, int.class));
+            EXIT_V = LOOKUP.findStatic(Trampoline.class, "exitV", MethodType.methodType(void.class, Object.class));
+            EXIT_Z = exitOf("exitZ", boolean.class);
+            EXIT_B = exitOf("exitB", byte.class);
+            EXIT_C = exitOf("exitC", char.class);
+            EXIT_S = exitOf("exitS", short.class);
+            EXIT_I = exitOf("exitI", int.class);
+            EXIT_J = exitOf("exitJ", long.class);
+            EXIT_F = exitOf("exitF", float.class);
+            EXIT_D = exitOf("exitD", double.class);
+            EXIT_L = exitOf("exitL", Object.class);
+            EXIT_T = exitOf("exitT", Throwable.class);
             MethodType th = MethodType.methodType(void.class, Throwable.class, int.class);
             REPLACED_J = LOOKUP.findStatic(Trampoline.class, "replacedJ", th.changeReturnType(long.class));
             REPLACED_F = LOOKUP.findStatic(Trampoline.class, "replacedF", th.changeReturnType(float.class));
@@ -87,6 +92,10 @@ public final class Trampoline {
     }
 
     private Trampoline() {
+    }
+
+    private static MethodHandle exitOf(String name, Class<?> value) throws ReflectiveOperationException {
+        return LOOKUP.findStatic(Trampoline.class, name, MethodType.methodType(void.class, value, Object.class));
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -194,7 +203,7 @@ public final class Trampoline {
 
         /** The plain target, with no guard: for functions without a direct exit handler. */
         void linkPlain(int ip) {
-            setTarget(wrap(exitTarget(innerType(), ip)));
+            setTarget(wrap(exitTarget(innerType())));
         }
     }
 
@@ -205,7 +214,7 @@ public final class Trampoline {
      */
     /** The generic exit of an exit site: right for every token. */
     static MethodHandle genericExit(DynFtrace rec, ExitSite site) {
-        return exitTarget(site.innerType(), rec.ip);
+        return exitTarget(site.innerType());
     }
 
     /** The bound part of an exit site's target: the direct exit handler for its own token, else generic. */
@@ -240,24 +249,41 @@ public final class Trampoline {
         return t instanceof Replaced;
     }
 
-    static MethodHandle exitTarget(MethodType type, int ip) {
-        if (type.parameterCount() == 1) {
-            return MethodHandles.insertArguments(EXIT_V, 1, ip).asType(type);
-        }
-        Class<?> r = type.parameterType(0);
+    /**
+     * The generic exit for an exit site's type: the exit method of exactly that value type, so the
+     * site's target is one direct method handle (a reference value only widens to Object, which
+     * {@code asType} does without an adapter). No bound arguments and no conversions: each would be
+     * one more method handle for the JIT to inline at every return of every inlined method.
+     */
+    static MethodHandle exitTarget(MethodType type) {
         MethodHandle h;
-        if (r == float.class) {
-            h = EXIT_F;
-        } else if (r == double.class) {
-            h = EXIT_D;
-        } else if (r.isPrimitive()) {
-            h = EXIT_J;
-        } else if (Throwable.class.isAssignableFrom(r)) {
-            h = EXIT_T;
+        if (type.parameterCount() == 1) {
+            h = EXIT_V;
         } else {
-            h = EXIT_L;
+            Class<?> r = type.parameterType(0);
+            if (r == boolean.class) {
+                h = EXIT_Z;
+            } else if (r == byte.class) {
+                h = EXIT_B;
+            } else if (r == char.class) {
+                h = EXIT_C;
+            } else if (r == short.class) {
+                h = EXIT_S;
+            } else if (r == int.class) {
+                h = EXIT_I;
+            } else if (r == long.class) {
+                h = EXIT_J;
+            } else if (r == float.class) {
+                h = EXIT_F;
+            } else if (r == double.class) {
+                h = EXIT_D;
+            } else if (Throwable.class.isAssignableFrom(r)) {
+                h = EXIT_T;
+            } else {
+                h = EXIT_L;
+            }
         }
-        return MethodHandles.explicitCastArguments(MethodHandles.insertArguments(h, 2, ip), type);
+        return h.asType(type);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -355,53 +381,98 @@ public final class Trampoline {
         return ThreadCtx.current().enter(b, rec.ip, null, null);
     }
 
-    // Exits: (return value, token, ip). A null token means the entry called nothing.
+    // Exits: (return value, token). A null token means the entry called nothing. Each tests the token
+    // before anything else: while the function is not traced the entry returns a constant null, the
+    // test folds, and the JIT never parses the rest, so a disabled exit costs its inlining budget
+    // almost nothing (issue 2: sites over a whole library).
 
     /** The exit of a call whose entry ran a direct ops alone: its exit handlers, boxed (the slow path). */
     private static void exitDirect(Object token, long bits, Object obj, Throwable thrown) {
         ThreadCtx.current().exitDirect((DirectTarget) token, bits, obj, thrown);
     }
 
-    public static void exitV(Object token, int ip) {
-        exit(token, ip, 0L, null, null);
+    public static void exitV(Object token) {
+        if (token != null) {
+            exit(token, 0L, null, null);
+        }
     }
 
-    public static void exitJ(long ret, Object token, int ip) {
-        exit(token, ip, ret, null, null);
+    public static void exitZ(boolean ret, Object token) {
+        if (token != null) {
+            exit(token, ret ? 1L : 0L, null, null);
+        }
     }
 
-    public static void exitF(float ret, Object token, int ip) {
-        exit(token, ip, Float.floatToRawIntBits(ret), null, null);
+    public static void exitB(byte ret, Object token) {
+        if (token != null) {
+            exit(token, ret, null, null);
+        }
     }
 
-    public static void exitD(double ret, Object token, int ip) {
-        exit(token, ip, Double.doubleToRawLongBits(ret), null, null);
+    public static void exitC(char ret, Object token) {
+        if (token != null) {
+            exit(token, ret, null, null);
+        }
     }
 
-    public static void exitL(Object ret, Object token, int ip) {
-        exit(token, ip, 0L, ret, null);
+    public static void exitS(short ret, Object token) {
+        if (token != null) {
+            exit(token, ret, null, null);
+        }
     }
 
-    public static void exitT(Throwable thrown, Object token, int ip) {
-        exit(token, ip, 0L, null, thrown);
+    public static void exitI(int ret, Object token) {
+        if (token != null) {
+            exit(token, ret, null, null);
+        }
+    }
+
+    public static void exitJ(long ret, Object token) {
+        if (token != null) {
+            exit(token, ret, null, null);
+        }
+    }
+
+    public static void exitF(float ret, Object token) {
+        if (token != null) {
+            exit(token, Float.floatToRawIntBits(ret), null, null);
+        }
+    }
+
+    public static void exitD(double ret, Object token) {
+        if (token != null) {
+            exit(token, Double.doubleToRawLongBits(ret), null, null);
+        }
+    }
+
+    public static void exitL(Object ret, Object token) {
+        if (token != null) {
+            exit(token, 0L, ret, null);
+        }
+    }
+
+    public static void exitT(Throwable thrown, Object token) {
+        if (token != null) {
+            exit(token, 0L, null, thrown);
+        }
     }
 
     /**
      * Every exit site's work, by the kind of exit the entry chose ({@link Frame#exitKind}): the pop and
      * the one-ops exit are small enough for C2 to inline into the site; the general exit is a call.
      */
-    private static void exit(Object token, int ip, long bits, Object obj, Throwable thrown) {
+    private static void exit(Object token, long bits, Object obj, Throwable thrown) {
         if (token instanceof Frame) {
             Frame f = (Frame) token;
             byte k = f.exitKind;
             if (k == Frame.EXIT_POP) {
-                f.ctx.exitPop(f, ip);
+                f.ctx.exitPop(f);
             } else if (k == Frame.EXIT_ONE) {
-                f.ctx.exitOne(f, ip, bits, obj, thrown);
+                f.ctx.exitOne(f, bits, obj, thrown);
             } else {
-                f.ctx.exit(f, ip, bits, obj, thrown);
+                f.ctx.exit(f, bits, obj, thrown);
             }
-        } else if (token != null) {
+        } else {
             exitDirect(token, bits, obj, thrown);
         }
     }
@@ -419,7 +490,7 @@ public final class Trampoline {
     private static void replacedExit(Object token, int ip, long bits, Object obj) {
         if (token instanceof Frame) {
             Frame f = (Frame) token;
-            f.ctx.exit(f, ip, bits, obj, null);
+            f.ctx.exit(f, bits, obj, null);
         }
     }
 
