@@ -12,6 +12,7 @@ import org.jftrace.control.AttachHandler;
 import org.jftrace.control.ControlServer;
 import org.jftrace.control.TracefsControl;
 import org.jftrace.data.TraceDataWriter;
+import org.jftrace.ftrace.PatchWarmup;
 import org.jftrace.trace.Tracefs;
 
 /**
@@ -48,9 +49,11 @@ public final class Agent implements AttachHandler {
         }
         AgentOptions opts;
         ClassSelector selector;
+        int warmup;
         try {
             opts = AgentOptions.parse(args);
             selector = new ClassSelector(opts.list("include"), opts.list("exclude"));
+            warmup = warmupSites(opts);
         } catch (IllegalArgumentException e) {
             System.err.println("jftrace: " + e.getMessage() + "; tracing is off");
             return;
@@ -87,6 +90,26 @@ public final class Agent implements AttachHandler {
         if (attached && LateAttach.tracesSomething(opts)) {
             a.attachFromAgentmain(args);
         }
+        if (!attached) { // an attach switches at once; nothing would be warm in time
+            PatchWarmup.start(warmup, WARMUP_ROUNDS);
+        }
+    }
+
+    /** Default private sites the startup warm-up of the patching code switches ({@code warmup=0}: none). */
+    static final int WARMUP_SITES = 3000;
+    static final int WARMUP_ROUNDS = 4;
+
+    static int warmupSites(AgentOptions opts) {
+        String v = opts.get("warmup", String.valueOf(WARMUP_SITES));
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 0 && n <= 1_000_000) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("agent option warmup: '" + v + "' is not a number of sites from 0 to 1000000");
     }
 
     /** The agent is loaded again: serve control, and apply tracing options as an attach. */

@@ -35,4 +35,14 @@ class AgentOptionsTest {
         assertThatThrownBy(() -> AgentOptions.parse("tracer=function,tracer=nop"))
                 .hasMessage("agent option 'tracer' given twice");
     }
+
+    @Test
+    void warmupTakesANumberOfSitesAndNamesABadOne() {
+        assertThat(Agent.warmupSites(AgentOptions.parse(""))).isEqualTo(Agent.WARMUP_SITES);
+        assertThat(Agent.warmupSites(AgentOptions.parse("warmup=0"))).isZero();
+        assertThat(Agent.warmupSites(AgentOptions.parse("warmup=500"))).isEqualTo(500);
+        assertThatThrownBy(() -> Agent.warmupSites(AgentOptions.parse("warmup=lots")))
+                .hasMessage("agent option warmup: 'lots' is not a number of sites from 0 to 1000000");
+        assertThatThrownBy(() -> Agent.warmupSites(AgentOptions.parse("warmup=-1"))).hasMessageContaining("'-1'");
+    }
 }

@@ -33,6 +33,11 @@ import org.objectweb.asm.Opcodes;
  * produced (K after "on", 0 after "off"), the tier-4 nmethods of the K methods, of the P control
  * methods, and of everything else before and after, and the time until all K were C2 again.
  *
+ * <p>{@code -DpreSwitch=N} first switches N other generated functions (package
+ * {@code bench.workload.gen.w}) on and off three times, through the public API: the upper bound of what
+ * the agent's startup warm-up ({@code PatchWarmup}, agent option {@code warmup}) can give the first
+ * switch.
+ *
  * <p>HOW TO RUN (from the repository root):
  * <pre>
  *   java -javaagent:dist/target/jftrace.jar=include=bench.workload.gen.* \
@@ -104,6 +109,24 @@ public final class SwitchTenThousand {
         if (!Sites.hasFunction("bench.workload.gen.C0.applyAsInt") || Sites.hasFunction("bench.workload.genplain.")) {
             throw new IllegalStateException("bench.workload.gen.* must be instrumented and genplain not: "
                     + "run with -javaagent:dist/target/jftrace.jar=include=bench.workload.gen.*");
+        }
+
+        int pre = Integer.getInteger("preSwitch", 0);
+        if (pre > 0) { // -DpreSwitch=N: warm the patching code by real switches of N other functions first
+            IntBinaryOperator[] w = new IntBinaryOperator[pre];
+            for (int i = 0; i < pre; i++) {
+                w[i] = loader.instance("bench/workload/gen/w/W" + i, i);
+            }
+            FtraceOps warm = new FtraceOps("warm", 0, new Hits());
+            Ftrace.setFilter(warm, OFF, true);
+            Ftrace.registerFtraceFunction(warm);
+            for (int r = 0; r < 6; r++) {
+                long t0 = System.nanoTime();
+                Ftrace.setFilter(warm, r % 2 == 0 ? "bench.workload.gen.w.*" : OFF, true);
+                System.out.printf("pre-switch %d: %.2f ms (%s)%n", r, ms(System.nanoTime() - t0), Ftrace.patchStats());
+                round(w, 0);
+            }
+            Ftrace.unregisterFtraceFunction(warm);
         }
 
         Hits hits = new Hits();

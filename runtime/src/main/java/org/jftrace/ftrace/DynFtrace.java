@@ -22,7 +22,7 @@ public final class DynFtrace {
     final int ip;
     final String name;
     final String module;
-    /** Package (or class for the default package) whose link group the sites join. */
+    /** The link group the sites join: the package (or class, in the default package), its constructors apart. */
     final String linkKey;
     final boolean hasReceiver;
     /** Sites are reached through {@link LegacySites} (class files older than version 51). */

@@ -69,7 +69,10 @@ public final class Ftrace {
         String cls = internalClassName.replace('/', '.');
         String name = cls + '.' + methodName + desc;
         int dot = cls.lastIndexOf('.');
-        String linkKey = dot < 0 ? cls : cls.substring(0, dot);
+        // A package's constructors and initialisers link apart from its methods: filters name methods
+        // far more often than constructors, and each function of an invalidated group is relinked in
+        // the batch even when its own binding did not change.
+        String linkKey = (dot < 0 ? cls : cls.substring(0, dot)) + (methodName.startsWith("<") ? " <init>" : "");
         boolean[] created = new boolean[1];
         synchronized (LOCK) {
             DynFtrace rec = RECORDS.findOrAdd(loader, name, module, linkKey, hasReceiver, legacy, created);
@@ -513,6 +516,29 @@ public final class Ftrace {
      */
     private static void patch(List<DynFtrace> changed) {
         long t0 = System.nanoTime();
+        List<DynFtrace> full = new ArrayList<>();
+        int[] counts = switchBatch(changed, full);
+        // 3. Sites whose chain was full are relinked whole (one pass each): rare, as the Compactor
+        //    shortens long chains in the background long before they are full.
+        for (DynFtrace rec : full) {
+            relinkWhole(rec);
+        }
+        for (DynFtrace rec : changed) {
+            Compactor.consider(rec);
+        }
+        batches++;
+        lastBatchSites = counts[0];
+        lastBatchGroups = counts[1];
+        lastBatchRelinked = full.size();
+        lastBatchNanos = System.nanoTime() - t0;
+    }
+
+    /**
+     * Steps 1 and 2 of a batch: wires the new targets and invalidates the old groups. Records whose
+     * chain is full are added to {@code full}. Caller holds LOCK, or owns every record and group
+     * involved ({@link PatchWarmup}). @return {sites switched, groups invalidated}
+     */
+    static int[] switchBatch(List<DynFtrace> changed, List<DynFtrace> full) {
         LinkedHashSet<PatchGroup> groups = new LinkedHashSet<>();
         for (DynFtrace rec : changed) {
             if (rec.group != null) {
@@ -520,7 +546,6 @@ public final class Ftrace {
             }
         }
         // 1. Wire each site's next target into its chain's tail, behind a new SwitchPoint per group.
-        List<DynFtrace> full = new ArrayList<>();
         PatchGroup batch = new PatchGroup(null);
         for (DynFtrace rec : changed) {
             switchTo(rec, batch, full);
@@ -553,19 +578,7 @@ public final class Ftrace {
             sps[i++] = g.sp;
         }
         SwitchPoint.invalidateAll(sps);
-        // 3. Sites whose chain was full are relinked whole (one pass each): rare, as the Compactor
-        //    shortens long chains in the background long before they are full.
-        for (DynFtrace rec : full) {
-            relinkWhole(rec);
-        }
-        for (DynFtrace rec : changed) {
-            Compactor.consider(rec);
-        }
-        batches++;
-        lastBatchSites = sites;
-        lastBatchGroups = sps.length;
-        lastBatchRelinked = full.size();
-        lastBatchNanos = System.nanoTime() - t0;
+        return new int[] {sites, sps.length};
     }
 
     /** Moves {@code rec} to {@code group} and wires its sites' new targets (see {@link ChainedSite}). */
