@@ -135,6 +135,8 @@ public final class SwitchTenThousand {
         Ftrace.registerFtraceFunction(ops);
 
         Codelist before = warm(gen, plain, "initial");
+        System.out.printf("agent's patching warm-up: %s%n", org.jftrace.ftrace.PatchWarmup.lastNanos() < 0 ? "did not run (to its end)"
+                : String.format("%.0f ms", ms(org.jftrace.ftrace.PatchWarmup.lastNanos())));
         boolean on = false;
         for (int rep = 0; rep < reps * 2; rep++) {
             if (rep > 0) {

@@ -199,10 +199,15 @@ public final class Glob {
     public boolean matchesFunction(CharSequence functionName) {
         int end = functionName.length();
         if (!fullName) {
-            for (int i = 0; i < end; i++) {
-                if (functionName.charAt(i) == '(') {
-                    end = i;
-                    break;
+            if (functionName instanceof String) { // the usual case: String.indexOf is a vectorised intrinsic
+                int paren = ((String) functionName).indexOf('(');
+                end = paren < 0 ? end : paren;
+            } else {
+                for (int i = 0; i < end; i++) {
+                    if (functionName.charAt(i) == '(') {
+                        end = i;
+                        break;
+                    }
                 }
             }
         }
