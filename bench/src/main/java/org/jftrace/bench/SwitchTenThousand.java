@@ -196,6 +196,26 @@ public final class SwitchTenThousand {
         return cl;
     }
 
+    /**
+     * The peers' switch programs' set-up: the K operators {@code bench.workload.gen.C<i>} in a fresh
+     * {@link GenLoader} under {@code parent}, each called {@code rounds} times (all K per round).
+     * @return the operators; {@code warmNanos[0]} gets the warm-up's wall time
+     */
+    public static IntBinaryOperator[] generateAndWarm(ClassLoader parent, int k, int rounds, long[] warmNanos)
+            throws ReflectiveOperationException {
+        GenLoader loader = new GenLoader(parent);
+        IntBinaryOperator[] ops = new IntBinaryOperator[k];
+        for (int i = 0; i < k; i++) {
+            ops[i] = loader.instance(GEN + i, i);
+        }
+        long w0 = System.nanoTime();
+        for (int r = 0; r < rounds; r++) {
+            sink += round(ops, r);
+        }
+        warmNanos[0] = System.nanoTime() - w0;
+        return ops;
+    }
+
     /** Calls every operator once, chaining the result (what the switch programs call "all K"). */
     public static int round(IntBinaryOperator[] a, int s) {
         for (int i = 0; i < a.length; i++) {

@@ -46,17 +46,10 @@ public final class AsyncProfilerSwitch {
         int k = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2_000;
         AsyncProfiler profiler = AsyncProfiler.getInstance();
-        SwitchTenThousand.GenLoader loader = new SwitchTenThousand.GenLoader(AsyncProfilerSwitch.class.getClassLoader());
-        IntBinaryOperator[] ops = new IntBinaryOperator[k];
-        for (int i = 0; i < k; i++) {
-            ops[i] = loader.instance("bench/workload/gen/C" + i, i);
-        }
-        long w0 = System.nanoTime();
-        for (int r = 0; r < rounds; r++) {
-            sink += round(ops, r);
-        }
+        long[] warm = new long[1];
+        IntBinaryOperator[] ops = SwitchTenThousand.generateAndWarm(AsyncProfilerSwitch.class.getClassLoader(), k, rounds, warm);
         System.out.printf("AsyncProfilerSwitch: K=%d java=%s async-profiler=%s; %d warm rounds of all K in %.0f ms (C2 state not checked)%n",
-                k, System.getProperty("java.version"), profiler.getVersion(), rounds, ms(System.nanoTime() - w0));
+                k, System.getProperty("java.version"), profiler.getVersion(), rounds, ms(warm[0]));
         for (int rep = 1; rep <= 2; rep++) {
             long t0 = System.nanoTime();
             String started = profiler.execute(ON);

@@ -40,17 +40,10 @@ public final class ByteBuddySwitch {
         if (inst == null) {
             throw new IllegalStateException("run with -javaagent:bench/target/benchmarks.jar (its premain keeps the Instrumentation)");
         }
-        SwitchTenThousand.GenLoader loader = new SwitchTenThousand.GenLoader(ByteBuddySwitch.class.getClassLoader());
-        IntBinaryOperator[] ops = new IntBinaryOperator[k];
-        for (int i = 0; i < k; i++) {
-            ops[i] = loader.instance("bench/workload/gen/C" + i, i);
-        }
-        long w0 = System.nanoTime();
-        for (int r = 0; r < rounds; r++) {
-            sink += round(ops, r);
-        }
+        long[] warm = new long[1];
+        IntBinaryOperator[] ops = SwitchTenThousand.generateAndWarm(ByteBuddySwitch.class.getClassLoader(), k, rounds, warm);
         System.out.printf("ByteBuddySwitch: K=%d java=%s; %d warm rounds of all K in %.0f ms (C2 state not checked)%n",
-                k, System.getProperty("java.version"), rounds, ms(System.nanoTime() - w0));
+                k, System.getProperty("java.version"), rounds, ms(warm[0]));
         Advice advice = RingAdviceAgent.advice();
         for (int rep = 1; rep <= 2; rep++) {
             long t0 = System.nanoTime();

@@ -63,17 +63,10 @@ public final class BytemanSwitch {
             throw new IllegalStateException("run with -javaagent:bench/target/peers/byteman.jar=listener:true");
         }
         String version = request(port, "VERSION\n").trim();
-        SwitchTenThousand.GenLoader loader = new SwitchTenThousand.GenLoader(BytemanSwitch.class.getClassLoader());
-        IntBinaryOperator[] ops = new IntBinaryOperator[k];
-        for (int i = 0; i < k; i++) {
-            ops[i] = loader.instance("bench/workload/gen/C" + i, i);
-        }
-        long w0 = System.nanoTime();
-        for (int r = 0; r < rounds; r++) {
-            sink += round(ops, r);
-        }
+        long[] warm = new long[1];
+        IntBinaryOperator[] ops = SwitchTenThousand.generateAndWarm(BytemanSwitch.class.getClassLoader(), k, rounds, warm);
         System.out.printf("BytemanSwitch: K=%d java=%s byteman=%s; %d warm rounds of all K in %.0f ms (C2 state not checked)%n",
-                k, System.getProperty("java.version"), version.replace('\n', ' '), rounds, ms(System.nanoTime() - w0));
+                k, System.getProperty("java.version"), version.replace('\n', ' '), rounds, ms(warm[0]));
         for (int rep = 1; rep <= 2; rep++) {
             long t0 = System.nanoTime();
             String loaded = request(port, "LOAD\n" + SCRIPT + "ENDLOAD\n");
