@@ -91,13 +91,15 @@ public final class Agent implements AttachHandler {
             a.attachFromAgentmain(args);
         }
         if (!attached) { // an attach switches at once; nothing would be warm in time
-            PatchWarmup.start(warmup, WARMUP_ROUNDS);
+            PatchWarmup.start(warmup, WARMUP_ROUNDS, WARMUP_DELAY_MILLIS);
         }
     }
 
     /** Default private sites the startup warm-up of the patching code switches ({@code warmup=0}: none). */
     static final int WARMUP_SITES = 3000;
     static final int WARMUP_ROUNDS = 4;
+    /** Short programs (a {@code jftrace record} of a command-line tool) end before it starts. */
+    static final long WARMUP_DELAY_MILLIS = 1000;
 
     static int warmupSites(AgentOptions opts) {
         String v = opts.get("warmup", String.valueOf(WARMUP_SITES));

@@ -46,14 +46,20 @@ public final class PatchWarmup {
     private PatchWarmup() {
     }
 
-    /** Starts the warm-up on a daemon thread of minimum priority; {@code sites <= 0} does nothing. */
-    public static void start(int sites, int rounds) {
+    /**
+     * Starts the warm-up on a daemon thread of minimum priority, after {@code delayMillis}: a program
+     * that ends within that time never pays for it. {@code sites <= 0} does nothing.
+     */
+    public static void start(int sites, int rounds, long delayMillis) {
         if (sites <= 0 || rounds <= 0) {
             return;
         }
         Thread t = new Thread(() -> {
             try {
+                Thread.sleep(delayMillis);
                 run(sites, rounds);
+            } catch (InterruptedException e) {
+                return;
             } catch (Throwable e) { // a warm-up must never disturb anything
                 FtraceLog.warn("patch warm-up failed: " + e);
             }
