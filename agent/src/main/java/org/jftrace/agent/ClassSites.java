@@ -54,7 +54,9 @@ final class ClassSites extends ClassVisitor {
         return new MethodNode(Opcodes.ASM9, access, name, desc, signature, exceptions) {
             @Override
             public void visitEnd() {
-                accept(new MethodSites(out, this.access, this.name, this.desc, owner, ip, legacy, returns(instructions)));
+                MethodSites sites = new MethodSites(out, this.access, this.name, this.desc, owner, ip, legacy,
+                        returns(instructions));
+                accept(sites.withStackOfReturns(owner));
             }
         };
     }

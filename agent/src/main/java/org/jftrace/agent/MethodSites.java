@@ -6,6 +6,7 @@ import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 import org.objectweb.asm.commons.AdviceAdapter;
+import org.objectweb.asm.commons.AnalyzerAdapter;
 
 /**
  * Plants one method's patchable sites: the JVM's {@code -fpatchable-function-entry}.
@@ -74,6 +75,8 @@ final class MethodSites extends AdviceAdapter {
     private final boolean sharedExit;
     private final Label exitBlock = new Label();
     private boolean exitBlockUsed;
+    /** Upstream of this visitor when {@link #sharedExit}: the operand stack at each return. */
+    private AnalyzerAdapter stackOfReturns;
 
     MethodSites(MethodVisitor mv, int access, String name, String desc, String owner, int ip, boolean legacy,
             int returns) {
@@ -153,9 +156,28 @@ final class MethodSites extends AdviceAdapter {
         mark(done);
     }
 
+    /**
+     * The visitor to feed the method to: this one, behind an {@link AnalyzerAdapter} when returns may
+     * share the exit. A return may jump to the shared exit only when its value is all that is on the
+     * operand stack, as the exit's frame says: javac never leaves more, but other compilers do (Kotlin's
+     * coroutine state machines return over leftover values), and a jump with more fails verification.
+     */
+    MethodVisitor withStackOfReturns(String ownerName) {
+        if (!sharedExit) {
+            return this;
+        }
+        stackOfReturns = new AnalyzerAdapter(ownerName, methodAccess, getName(), methodDesc, this);
+        return stackOfReturns;
+    }
+
+    private boolean onlyTheValueOnStack() {
+        java.util.List<Object> stack = stackOfReturns == null ? null : stackOfReturns.stack;
+        return stack != null && stack.size() == returnType.getSize();
+    }
+
     @Override
     public void visitInsn(int opcode) {
-        if (sharedExit && token >= 0 && opcode >= IRETURN && opcode <= RETURN) {
+        if (sharedExit && token >= 0 && opcode >= IRETURN && opcode <= RETURN && onlyTheValueOnStack()) {
             mv.visitJumpInsn(GOTO, exitBlock);
             exitBlockUsed = true;
             return;

@@ -130,6 +130,61 @@ class MethodSitesTest {
                 "t> voidEarly", "t< voidEarly = 0", "t> voidEarly", "t< voidEarly = 0");
     }
 
+    /**
+     * {@code static int pick(int v)}: two returns, each over a leftover value below the result (as
+     * Kotlin's coroutine state machines return): {@code iconst_1; iload_0; ifle L; bipush 7; ireturn;
+     * L: bipush 9; ireturn}.
+     */
+    static byte[] leftoverStackClass() {
+        org.objectweb.asm.ClassWriter cw = new org.objectweb.asm.ClassWriter(org.objectweb.asm.ClassWriter.COMPUTE_FRAMES);
+        cw.visit(org.objectweb.asm.Opcodes.V17, org.objectweb.asm.Opcodes.ACC_PUBLIC, "sites/fixture/Leftover", null,
+                "java/lang/Object", null);
+        org.objectweb.asm.MethodVisitor mv = cw.visitMethod(org.objectweb.asm.Opcodes.ACC_PUBLIC
+                | org.objectweb.asm.Opcodes.ACC_STATIC, "pick", "(I)I", null, null);
+        mv.visitCode();
+        org.objectweb.asm.Label low = new org.objectweb.asm.Label();
+        mv.visitInsn(org.objectweb.asm.Opcodes.ICONST_1);
+        mv.visitVarInsn(org.objectweb.asm.Opcodes.ILOAD, 0);
+        mv.visitJumpInsn(org.objectweb.asm.Opcodes.IFLE, low);
+        mv.visitIntInsn(org.objectweb.asm.Opcodes.BIPUSH, 7);
+        mv.visitInsn(org.objectweb.asm.Opcodes.IRETURN);
+        mv.visitLabel(low);
+        mv.visitIntInsn(org.objectweb.asm.Opcodes.BIPUSH, 9);
+        mv.visitInsn(org.objectweb.asm.Opcodes.IRETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
+    @Test
+    void returnsOverLeftoverStackValuesKeepTheirOwnExitsAndTheClassVerifies() throws Throwable {
+        ClassLoader loader = new ClassLoader(MethodSitesTest.class.getClassLoader()) {
+            @Override
+            protected Class<?> findClass(String name) throws ClassNotFoundException {
+                if (!name.equals("sites.fixture.Leftover")) {
+                    throw new ClassNotFoundException(name);
+                }
+                byte[] b = Instrumented.transform(leftoverStackClass(), this);
+                return defineClass(name, b, 0, b.length);
+            }
+        };
+        Class<?> leftover = loader.loadClass("sites.fixture.Leftover");
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        FtraceOps op = new FtraceOps("leftover", 0, (ip, parent, o, regs) -> seen.add("> " + ip),
+                (ip, parent, o, regs) -> seen.add("< " + regs.retval()));
+        Ftrace.setFilter(op, "sites.fixture.Leftover.pick", true);
+        Ftrace.registerFtraceFunction(op);
+        registered.add(op);
+        MethodHandle pick = MethodHandles.publicLookup().findStatic(leftover, "pick",
+                MethodType.methodType(int.class, int.class));
+        assertThat((int) pick.invoke(1)).isEqualTo(7); // the HotSpot verifier ran when the class linked
+        assertThat((int) pick.invoke(0)).isEqualTo(9);
+        int ip = Ftrace.records().size(); // the newest function
+        assertThat(Ftrace.records().name(ip)).isEqualTo("sites.fixture.Leftover.pick(I)I");
+        assertThat(seen).containsExactly("> " + ip, "< 7", "> " + ip, "< 9");
+    }
+
     @Test
     void parentIsTheNearestTracedCaller() throws Throwable {
         recorder("t", 0, "sites.fixture.Shapes.fib");
