@@ -646,7 +646,7 @@ public final class Ftrace {
             if (rec.exitsDirect) {
                 site.link(g.sp, Trampoline.boundExit(rec, site), Trampoline.genericExit(rec, site));
             } else {
-                site.linkPlain(ip);
+                site.linkPlain();
             }
             Trampoline.ExitSite[] s = Arrays.copyOf(rec.exitSites, rec.exitSites.length + 1);
             s[s.length - 1] = site;

@@ -211,17 +211,15 @@ public final class Trampoline {
         }
 
         /** The plain target, with no guard: for functions without a direct exit handler. */
-        void linkPlain(int ip) {
+        void linkPlain() {
             setTarget(wrap(exitTarget(innerType())));
         }
     }
 
     /**
-     * The target of an exit site: behind the group's guard, the function's direct exit handler for its
-     * own token when there is one, else (and always as the fallback) the generic exit, which is right
-     * for every token.
+     * The generic exit of an exit site, right for every token. An exit site's target is this, or behind
+     * the group's guard the function's direct exit handler for its own token with this as the fallback.
      */
-    /** The generic exit of an exit site: right for every token. */
     static MethodHandle genericExit(DynFtrace rec, ExitSite site) {
         return exitTarget(site.innerType());
     }
