@@ -40,20 +40,14 @@ public final class JfrSwitch {
             System.out.println("JfrSwitch: JFR method timing needs JDK 25 (JEP 520); this is " + Runtime.version());
             return;
         }
-        SwitchTenThousand.GenLoader loader = new SwitchTenThousand.GenLoader(JfrSwitch.class.getClassLoader());
-        IntBinaryOperator[] ops = new IntBinaryOperator[k];
+        long[] warm = new long[1];
+        IntBinaryOperator[] ops = SwitchTenThousand.generateAndWarm(JfrSwitch.class.getClassLoader(), k, rounds, warm);
         StringJoiner filter = new StringJoiner(";");
-        for (int i = 0; i < k; i++) {
-            String name = "bench/workload/gen/C" + i;
-            ops[i] = loader.instance(name, i);
-            filter.add(name.replace('/', '.') + "::applyAsInt");
-        }
-        long w0 = System.nanoTime();
-        for (int r = 0; r < rounds; r++) {
-            sink += round(ops, r);
+        for (IntBinaryOperator op : ops) {
+            filter.add(op.getClass().getName() + "::applyAsInt");
         }
         System.out.printf("JfrSwitch: K=%d java=%s; %d warm rounds of all K in %.0f ms (C2 state not checked)%n",
-                k, System.getProperty("java.version"), rounds, ms(System.nanoTime() - w0));
+                k, System.getProperty("java.version"), rounds, ms(warm[0]));
         for (int rep = 1; rep <= 2; rep++) {
             try (Recording rec = new Recording()) {
                 rec.enable("jdk.MethodTiming").with("filter", filter.toString());

@@ -340,16 +340,11 @@ public final class Trampoline {
             new java.util.concurrent.ConcurrentHashMap<>();
 
     private static MethodHandle template(MethodType type, int which) {
-        MethodType erased = type.erase();
-        MethodHandle[] t = TEMPLATES.get(erased);
-        if (t == null) {
-            t = TEMPLATES.computeIfAbsent(erased, e -> new MethodHandle[] {
-                MethodHandles.empty(e),
-                MethodHandles.dropArguments(CALL_OPS, 0, e.parameterList()),
-                MethodHandles.dropArguments(LIST_FUNC, 0, e.parameterList()),
-            });
-        }
-        return t[which];
+        return TEMPLATES.computeIfAbsent(type.erase(), e -> new MethodHandle[] {
+            MethodHandles.empty(e),
+            MethodHandles.dropArguments(CALL_OPS, 0, e.parameterList()),
+            MethodHandles.dropArguments(LIST_FUNC, 0, e.parameterList()),
+        })[which];
     }
 
     /** The slow path of an entry site (the chain's initial fallback): reads the record's ops on each call. */

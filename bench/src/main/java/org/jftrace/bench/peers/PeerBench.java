@@ -399,14 +399,17 @@ public final class PeerBench {
         return new ArrayList<>(names);
     }
 
-    private static List<JarEntry> jarEntries() throws IOException {
-        Path jar;
+    /** benchmarks.jar, which holds the workloads and the traced libraries. */
+    private static Path workloadJar() throws IOException {
         try {
-            jar = Paths.get(PeerJson.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Paths.get(PeerJson.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (java.net.URISyntaxException e) {
             throw new IOException(e);
         }
-        try (JarFile jf = new JarFile(jar.toFile())) {
+    }
+
+    private static List<JarEntry> jarEntries() throws IOException {
+        try (JarFile jf = new JarFile(workloadJar().toFile())) {
             List<JarEntry> list = new ArrayList<>();
             for (Enumeration<JarEntry> en = jf.entries(); en.hasMoreElements(); ) {
                 list.add(en.nextElement());
@@ -472,13 +475,7 @@ public final class PeerBench {
      */
     private Path bytemanRules() throws IOException {
         Map<String, Set<String>> methods = new LinkedHashMap<>();
-        Path jar;
-        try {
-            jar = Paths.get(PeerJson.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        } catch (java.net.URISyntaxException e) {
-            throw new IOException(e);
-        }
-        try (JarFile jf = new JarFile(jar.toFile())) {
+        try (JarFile jf = new JarFile(workloadJar().toFile())) {
             for (String cls : tracedClasses) {
                 try (InputStream in = jf.getInputStream(jf.getEntry(cls.replace('.', '/') + ".class"))) {
                     new ClassReader(in).accept(new ClassVisitor(Opcodes.ASM9) {
