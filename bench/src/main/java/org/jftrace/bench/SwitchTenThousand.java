@@ -144,9 +144,11 @@ public final class SwitchTenThousand {
             }
             on = !on;
             hits.reset();
+            long[] gc0 = gc();
             long t0 = System.nanoTime();
             Ftrace.setFilter(ops, on ? ON : OFF, true);
             long t1 = System.nanoTime();
+            long[] gc1 = gc();
             String stats = Ftrace.patchStats();
             long batch = Ftrace.lastBatchNanos();
             int s = 0;
@@ -160,13 +162,24 @@ public final class SwitchTenThousand {
             int distinct = hits.distinct();
             Codelist after = Codelist.read();
             boolean ok = on ? firstHits == k && distinct == k : firstHits == 0;
-            System.out.printf("switch %d %-3s setFilter %.2f ms (lastBatchNanos %.2f ms; %s) | first calls of all %d: "
+            System.out.printf("switch %d %-3s setFilter %.2f ms (lastBatchNanos %.2f ms; gc during it: %d, %d ms; %s) | first calls of all %d: "
                             + "%.2f ms, hits %d, distinct %d%s | tier-4 in use: gen %d -> %d, control %d -> %d, "
                             + "other %d -> %d%n",
-                    rep + 1, on ? "on" : "off", ms(t1 - t0), ms(batch), stats, k, ms(t3 - t2), firstHits, distinct,
+                    rep + 1, on ? "on" : "off", ms(t1 - t0), ms(batch), gc1[0] - gc0[0], gc1[1] - gc0[1], stats, k, ms(t3 - t2), firstHits, distinct,
                     ok ? " OK" : " WRONG", before.gen, after.gen, before.plain, after.plain, before.other, after.other);
         }
         Ftrace.unregisterFtraceFunction(ops);
+    }
+
+    /** @return {collections, milliseconds} of every collector so far: a pause inside a switch shows here. */
+    private static long[] gc() {
+        long n = 0;
+        long ms = 0;
+        for (java.lang.management.GarbageCollectorMXBean b : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            n += Math.max(0, b.getCollectionCount());
+            ms += Math.max(0, b.getCollectionTime());
+        }
+        return new long[] {n, ms};
     }
 
     /** Calls everything through one megamorphic interface call until all are C2-compiled. */

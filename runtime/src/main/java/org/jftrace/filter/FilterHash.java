@@ -86,6 +86,7 @@ public final class FilterHash {
         int size = table.size();
         long[] w = new long[wordsFor(size)];
         int from = 1;
+        Latin1Name scratch = new Latin1Name();
         if (incremental) {
             // this.rules already starts with a positive rule, so nothing of 'added' was dropped:
             // the old membership stands unless one of the added rules matches.
@@ -95,13 +96,13 @@ public final class FilterHash {
             System.arraycopy(old, 0, w, 0, Math.min(old.length, wordsFor(upTo)));
             if (allNegated(add)) {
                 for (int i = nextSetBit(w, 1); i > 0 && i <= upTo; i = nextSetBit(w, i + 1)) {
-                    if (anyMatches(add, i, table)) {
+                    if (anyMatches(add, i, table, scratch)) {
                         w[i >>> 6] &= ~(1L << i);
                     }
                 }
             } else {
                 for (int i = 1; i <= upTo; i++) {
-                    int decision = decide(add, i, table);
+                    int decision = decide(add, i, table, scratch);
                     if (decision > 0) {
                         w[i >>> 6] |= 1L << i;
                     } else if (decision < 0) {
@@ -112,7 +113,7 @@ public final class FilterHash {
             from = upTo + 1;
         }
         for (int i = from; i <= size; i++) {
-            if (decide(all, i, table) > 0) {
+            if (decide(all, i, table, scratch) > 0) {
                 w[i >>> 6] |= 1L << i;
             }
         }
@@ -128,7 +129,7 @@ public final class FilterHash {
         if (rules.length == 0 || index < 1) {
             return;
         }
-        boolean in = decide(rules, index, table) > 0;
+        boolean in = decide(rules, index, table, null) > 0;
         long[] w = words;
         int wi = index >>> 6;
         long bit = 1L << index;
@@ -166,6 +167,26 @@ public final class FilterHash {
     /** @return the number of member functions. */
     public int count() {
         return count;
+    }
+
+    /**
+     * @return the function indexes, ascending, that are members of exactly one of {@code a} and
+     *         {@code b}: where a change from one to the other changes {@link #contains}
+     */
+    public static int[] differences(FilterHash a, FilterHash b) {
+        long[] x = a.words;
+        long[] y = b.words;
+        int n = Math.max(x.length, y.length);
+        long[] d = new long[n];
+        for (int i = 0; i < n; i++) {
+            d[i] = (i < x.length ? x[i] : 0L) ^ (i < y.length ? y[i] : 0L);
+        }
+        int[] out = new int[bitCount(d)];
+        int k = 0;
+        for (int i = nextSetBit(d, 0); i >= 0; i = nextSetBit(d, i + 1)) {
+            out[k++] = i;
+        }
+        return out;
     }
 
     /** @return the member function indexes in ascending order. */
@@ -231,18 +252,18 @@ public final class FilterHash {
     }
 
     /** @return +1 when the last matching rule is positive, -1 when it is negated, 0 when none match. */
-    private static int decide(FilterRule[] rules, int index, FunctionTable table) {
+    private static int decide(FilterRule[] rules, int index, FunctionTable table, Latin1Name scratch) {
         for (int r = rules.length - 1; r >= 0; r--) {
-            if (rules[r].matches(index, table)) {
+            if (rules[r].matches(index, table, scratch)) {
                 return rules[r].negated() ? -1 : 1;
             }
         }
         return 0;
     }
 
-    private static boolean anyMatches(FilterRule[] rules, int index, FunctionTable table) {
+    private static boolean anyMatches(FilterRule[] rules, int index, FunctionTable table, Latin1Name scratch) {
         for (FilterRule r : rules) {
-            if (r.matches(index, table)) {
+            if (r.matches(index, table, scratch)) {
                 return true;
             }
         }
@@ -259,8 +280,9 @@ public final class FilterHash {
     }
 
     private static boolean matchesAny(FilterRule rule, FunctionTable table) {
+        Latin1Name scratch = new Latin1Name();
         for (int i = 1, n = table.size(); i <= n; i++) {
-            if (rule.matches(i, table)) {
+            if (rule.matches(i, table, scratch)) {
                 return true;
             }
         }

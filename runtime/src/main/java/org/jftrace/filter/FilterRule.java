@@ -169,15 +169,24 @@ public final class FilterRule {
      * and COMMAND the function glob, for INDEX the index, for MODULE the module glob and function glob.
      */
     public boolean matches(int index, FunctionTable table) {
+        return matches(index, table, null);
+    }
+
+    /** As {@link #matches(int, FunctionTable)}, reading the name through {@code scratch} when not null. */
+    public boolean matches(int index, FunctionTable table, Latin1Name scratch) {
         switch (kind) {
             case INDEX:
                 return index == this.index;
             case MODULE:
                 return matchesModule(table.module(index))
-                        && (functionGlob == null || functionGlob.matchesFunction(table.name(index)));
+                        && (functionGlob == null || functionGlob.matchesFunction(nameOf(index, table, scratch)));
             default:
-                return functionGlob.matchesFunction(table.name(index));
+                return functionGlob.matchesFunction(nameOf(index, table, scratch));
         }
+    }
+
+    private static CharSequence nameOf(int index, FunctionTable table, Latin1Name scratch) {
+        return scratch == null ? table.name(index) : table.name(index, scratch);
     }
 
     /**

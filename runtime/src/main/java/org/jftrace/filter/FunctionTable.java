@@ -20,4 +20,12 @@ public interface FunctionTable {
      * name of its jar without {@code .jar} (e.g. {@code guava-33.3.1-jre}), or {@code ""} when unknown.
      */
     String module(int index);
+
+    /**
+     * The name of function {@code index} for matching: by default {@link #name(int)}; a table that keeps
+     * its names packed returns {@code scratch} pointed at them.
+     */
+    default CharSequence name(int index, Latin1Name scratch) {
+        return name(index);
+    }
 }

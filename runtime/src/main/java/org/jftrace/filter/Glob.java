@@ -199,8 +199,11 @@ public final class Glob {
     public boolean matchesFunction(CharSequence functionName) {
         int end = functionName.length();
         if (!fullName) {
-            if (functionName instanceof String) { // the usual case: String.indexOf is a vectorised intrinsic
+            if (functionName instanceof String) { // String.indexOf is a vectorised intrinsic
                 int paren = ((String) functionName).indexOf('(');
+                end = paren < 0 ? end : paren;
+            } else if (functionName instanceof Latin1Name) { // a packed table's scan
+                int paren = ((Latin1Name) functionName).indexOf('(');
                 end = paren < 0 ? end : paren;
             } else {
                 for (int i = 0; i < end; i++) {

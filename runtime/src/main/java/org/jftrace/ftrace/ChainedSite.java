@@ -3,16 +3,15 @@ package org.jftrace.ftrace;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.MutableCallSite;
-import java.lang.invoke.SwitchPoint;
 
 /**
  * A site switched without {@code setTarget} on anything compiled code depends on.
  *
- * <p>Its target is {@code wrap(sp.guardWithTest(bound, tail))}, where {@code tail} is a private call
- * site of its own. While {@code sp} is valid, C1 and C2 fold the guard to {@code bound} and never parse
+ * <p>Its target is {@code wrap(g.guardWithTest(bound, tail))}, where {@code g} is its {@link PatchGroup}
+ * and {@code tail} a private call site of its own. While {@code g} is valid, C1 and C2 fold the guard to {@code bound} and never parse
  * the fallback, so no compiled code depends on {@code tail}, and retargeting it is as cheap as
  * retargeting a site that was never called. A switch therefore first sets the tail to the next guard
- * ({@link #extend}), then invalidates {@code sp} once for the whole batch; compiled code falls through
+ * ({@link #extend}), then invalidates the group once for the whole batch; compiled code falls through
  * the dead guard to the new one.
  *
  * <p>Why not {@code setTarget} on the site after the invalidation: HotSpot still counts the
@@ -66,24 +65,24 @@ class ChainedSite extends MutableCallSite {
      * Sets the whole target: {@code setTarget} on this site, cheap only for a site no compiled code
      * depends on yet (a new one), else one deoptimisation pass. Caller holds Ftrace's lock.
      */
-    final void link(SwitchPoint sp, MethodHandle bound, MethodHandle fallback) {
+    final void link(PatchGroup g, MethodHandle bound, MethodHandle fallback) {
         MutableCallSite t = new MutableCallSite(fallback);
-        setTarget(wrap(sp.guardWithTest(bound, t.dynamicInvoker())));
+        setTarget(wrap(g.guardWithTest(bound, t.dynamicInvoker())));
         tail = t;
         hops = 0;
     }
 
     /**
-     * Prepares a switch to {@code bound} behind {@code sp}, taking effect when the site's current
-     * SwitchPoint is invalidated. @return false if the chain is full: the caller must {@link #link}
+     * Prepares a switch to {@code bound} behind {@code g}, taking effect when the site's current
+     * group is invalidated. @return false if the chain is full: the caller must {@link #link}
      * the site after the invalidation instead.
      */
-    final boolean extend(SwitchPoint sp, MethodHandle bound, MethodHandle fallback) {
+    final boolean extend(PatchGroup g, MethodHandle bound, MethodHandle fallback) {
         if (tail == null || hops >= MAX_HOPS) {
             return false;
         }
         MutableCallSite next = new MutableCallSite(fallback);
-        tail.setTarget(sp.guardWithTest(bound, next.dynamicInvoker()));
+        tail.setTarget(g.guardWithTest(bound, next.dynamicInvoker()));
         tail = next;
         hops++;
         return true;

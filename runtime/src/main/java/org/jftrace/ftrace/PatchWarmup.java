@@ -92,7 +92,7 @@ public final class PatchWarmup {
             Trampoline.EntrySite site = new Trampoline.EntrySite(type);
             rec.group = linked;
             linked.members.add(rec);
-            site.link(linked.sp, site.bound(rec), site.slow(rec));
+            site.link(linked, site.bound(rec), site.slow(rec));
             rec.sites = new Trampoline.EntrySite[] {site};
             recs.add(rec);
         }
@@ -106,7 +106,7 @@ public final class PatchWarmup {
             Ftrace.switchBatch(recs, full);
             for (DynFtrace rec : full) { // chains full after MAX_HOPS rounds: relinked like the Compactor does
                 for (Trampoline.EntrySite site : rec.sites) {
-                    site.link(rec.group.sp, site.bound(rec), site.slow(rec));
+                    site.link(rec.group, site.bound(rec), site.slow(rec));
                 }
             }
         }
@@ -117,10 +117,18 @@ public final class PatchWarmup {
     /** Filter writes (parse, then match every function) over a private table of {@code n} names. */
     static void filters(int n, int rounds) {
         String[] names = new String[n];
+        int[] offsets = new int[n + 1];
         for (int i = 0; i < n; i++) {
             names[i] = "jftrace.warmup.pkg" + (i % 7) + ".C" + i + (i % 3 == 0 ? ".<init>()V" : ".applyAsInt(II)I");
+            offsets[i + 1] = offsets[i] + names[i].length();
         }
-        FunctionTable table = new FunctionTable() {
+        byte[] packed = String.join("", names).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        FunctionTable table = new FunctionTable() { // packed, as FtraceRecords: the scan a filter write runs
+            @Override
+            public CharSequence name(int index, org.jftrace.filter.Latin1Name scratch) {
+                return scratch.set(packed, offsets[index - 1], offsets[index] - offsets[index - 1]);
+            }
+
             @Override
             public int size() {
                 return n;
@@ -139,10 +147,13 @@ public final class PatchWarmup {
         String[] texts = {"jftrace.warmup.pkg1.C*.applyAsInt", "*.applyAsInt !jftrace.warmup.pkg2.*", "jftrace.warmup.*",
             "*C1*"};
         int matched = 0;
+        FilterHash last = FilterHash.empty();
         for (int r = 0; r < rounds; r++) {
             for (String text : texts) {
                 List<FilterRule> rules = FilterParser.parse(text, table);
-                matched += FilterHash.empty().with(rules, true, table).count();
+                FilterHash h = FilterHash.empty().with(rules, true, table);
+                matched += h.count() + FilterHash.differences(last, h).length;
+                last = h;
             }
         }
         if (matched == 0) {

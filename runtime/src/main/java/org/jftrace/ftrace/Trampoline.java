@@ -316,8 +316,10 @@ public final class Trampoline {
             }
             // The callback is bound too: a constant receiver C2 can inline, where op.func would be a
             // load of a non-trusted final field and a call profiled by every ops of the JVM.
-            return MethodHandles.insertArguments(template(type, CALL_OPS_TEMPLATE), type.parameterCount(),
-                    op, op.func, rec.ip).asType(type);
+            MethodType erased = type.erase();
+            MethodHandle withOps = op.callOpsTargets.computeIfAbsent(erased, e -> MethodHandles.insertArguments(
+                    template(e, CALL_OPS_TEMPLATE), e.parameterCount(), op, op.func));
+            return MethodHandles.insertArguments(withOps, type.parameterCount(), rec.ip).asType(type);
         }
         OpsListFunc list = (OpsListFunc) binding;
         if (list.saveRegs) {

@@ -50,6 +50,16 @@ class FilterHashTest {
     }
 
     @Test
+    void differencesAreTheFunctionsInExactlyOneOfTwoHashes() {
+        FilterHash a = set("com.acme.Foo.foo*");
+        FilterHash b = set("com.acme.Foo.foobar com.google.*");
+        assertThat(FilterHash.differences(a, b)).containsExactly(foo, fooqux, join);
+        assertThat(FilterHash.differences(b, a)).containsExactly(foo, fooqux, join);
+        assertThat(FilterHash.differences(a, a)).isEmpty();
+        assertThat(FilterHash.differences(FilterHash.empty(), b)).containsExactly(foobar, foobarInt, join);
+    }
+
+    @Test
     void descriptorlessGlobSelectsEveryOverload() {
         FilterHash h = set("com.acme.Foo.foobar");
         assertThat(h.members()).containsExactly(foobar, foobarInt);
