@@ -55,6 +55,16 @@ public final class FunctionGraphTracer extends OpsTracer {
     private static void entry(TraceInstance ti, int ip, FtraceOps op, Regs regs) {
         GraphState st = state(ti, op, regs);
         int d = ++st.depth;
+        if (ti.graphPlain) { // no graph filter, depth limit or threshold: what the general path does then
+            if (!ti.tracingOn || st.notrace > 0) {
+                regs.setData(op, NOT_RECORDED);
+                return;
+            }
+            long now = ti.clock.now(st.buf);
+            regs.setData(op, now);
+            st.buf.writeGraphEntry(now, ip, d - st.base);
+            return;
+        }
         FilterHash graph = ti.graphFunctions;
         if (!graph.isEmpty() && graph.contains(ip) && st.inGraph++ == 0) {
             st.base = d - 1;
@@ -80,6 +90,14 @@ public final class FunctionGraphTracer extends OpsTracer {
         GraphState st = state(ti, op, regs);
         long calltime = regs.data(op);
         int d = st.depth;
+        if (ti.graphPlain) { // as in entry
+            if (calltime != NOT_RECORDED) {
+                st.buf.writeGraphReturn(ti.clock.now(st.buf), ip, d - st.base, calltime, regs.retval(),
+                        regs.thrown() != null);
+            }
+            st.depth = d - 1;
+            return;
+        }
         if (calltime != NOT_RECORDED) {
             long now = ti.clock.now(st.buf);
             long thresh = ti.tracingThresh;

@@ -37,6 +37,11 @@ public final class TraceInstance {
     volatile int maxGraphDepth;
     /** tracing_thresh in clock units (ns for mono); 0 = off. */
     volatile long tracingThresh;
+    /**
+     * No set_graph_function, set_graph_notrace, max_graph_depth or tracing_thresh is in force: then
+     * function_graph reads this one field per callback instead of the four above (its fast path).
+     */
+    volatile boolean graphPlain = true;
 
     final FunctionProfiler profiler = new FunctionProfiler(this);
     final FilterCommands commands = new FilterCommands(this);
@@ -161,7 +166,27 @@ public final class TraceInstance {
             if (notrace != null) {
                 graphNotrace = graphNotrace.with(notrace, resetNotrace, Ftrace.records());
             }
+            graphSettingsChanged();
         });
+    }
+
+    void setMaxGraphDepth(int depth) {
+        maxGraphDepth = depth;
+        graphSettingsChanged();
+    }
+
+    void setTracingThresh(long thresh) {
+        tracingThresh = thresh;
+        graphSettingsChanged();
+    }
+
+    /** Its own lock: setGraphHashes calls this under Ftrace's lock, which setTracer takes under this monitor. */
+    private final Object graphSettingsLock = new Object();
+
+    private void graphSettingsChanged() {
+        synchronized (graphSettingsLock) {
+            graphPlain = graphFunctions.isEmpty() && graphNotrace.isEmpty() && maxGraphDepth == 0 && tracingThresh == 0;
+        }
     }
 
     static List<FilterRule> concat(List<FilterRule> a, List<FilterRule> b) {

@@ -257,10 +257,10 @@ public final class Tracefs {
                     ti.setGraphHashes(null, false, parseRules(f, value), !append);
                     return;
                 case "max_graph_depth":
-                    ti.maxGraphDepth = (int) parseNonNegative(f, v, Integer.MAX_VALUE);
+                    ti.setMaxGraphDepth((int) parseNonNegative(f, v, Integer.MAX_VALUE));
                     return;
                 case "tracing_thresh":
-                    ti.tracingThresh = parseNonNegative(f, v, Long.MAX_VALUE / 1000) * 1000;
+                    ti.setTracingThresh(parseNonNegative(f, v, Long.MAX_VALUE / 1000) * 1000);
                     return;
                 case "set_ftrace_pid":
                     setPid(ti, v, append);

@@ -66,6 +66,37 @@ class TracefsTest {
     }
 
     @Test
+    void graphOptionsClearedAgainGiveBackTheWholeGraph() {
+        Sites outer = Sites.function("graphopt.A", "outer");
+        Sites inner = Sites.function("graphopt.A", "inner");
+        fs.write("trace_clock", "counter", false);
+        fs.write("set_ftrace_filter", "graphopt.A.*", false);
+        fs.write("current_tracer", "function_graph", false);
+        Runnable call = () -> outer.call(inner::call);
+
+        fs.write("max_graph_depth", "1", false);
+        call.run();
+        assertThat(fs.read("trace")).doesNotContain("graphopt.A.inner");
+        fs.write("max_graph_depth", "0", false);
+        fs.write("set_graph_notrace", "graphopt.A.inner", false);
+        fs.write("trace", "", false);
+        call.run();
+        assertThat(fs.read("trace")).contains("graphopt.A.outer").doesNotContain("graphopt.A.inner");
+        fs.write("set_graph_notrace", "", false);
+        fs.write("tracing_thresh", "1000000", false); // 1 s in counts: nothing is that long
+        fs.write("trace", "", false);
+        call.run();
+        assertThat(fs.read("trace")).doesNotContain("graphopt.A");
+
+        fs.write("tracing_thresh", "0", false);
+        fs.write("trace", "", false);
+        call.run();
+        List<String> calls = fs.read("trace").lines().filter(l -> l.startsWith(" 0)")).map(l -> l.substring(l.indexOf('|') + 1))
+                .toList();
+        assertThat(calls).containsExactly("  graphopt.A.outer() {", "    graphopt.A.inner();", "  }");
+    }
+
+    @Test
     void traceoffCommandStopsTheTraceAfterItsFunction() {
         Sites work = Sites.function("cmd.B", "work");
         Sites stop = Sites.function("cmd.B", "stop");
