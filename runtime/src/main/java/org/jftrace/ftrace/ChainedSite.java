@@ -8,9 +8,9 @@ import java.lang.invoke.MutableCallSite;
  * A site switched without {@code setTarget} on anything compiled code depends on.
  *
  * <p>Its target is {@code wrap(g.guardWithTest(bound, tail))}, where {@code g} is its {@link PatchGroup}
- * and {@code tail} a private call site of its own. While {@code g} is valid, C1 and C2 fold the guard to {@code bound} and never parse
- * the fallback, so no compiled code depends on {@code tail}, and retargeting it is as cheap as
- * retargeting a site that was never called. A switch therefore first sets the tail to the next guard
+ * and {@code tail} a private call site of its own. While {@code g} is valid, C1 and C2 fold the guard
+ * to {@code bound} and never parse the fallback, so no compiled code depends on {@code tail}, and
+ * retargeting it is as cheap as retargeting a site that was never called. A switch therefore first sets the tail to the next guard
  * ({@link #extend}), then invalidates the group once for the whole batch; compiled code falls through
  * the dead guard to the new one.
  *

@@ -15,7 +15,7 @@ import java.util.List;
  * <h2>Pairing fexit with fentry without a frame</h2>
  * The entry site of a function traced only by this direct ops returns the constant {@code this} as
  * its token (null when there is no exit handler). Its exit sites are {@link java.lang.invoke.MutableCallSite}s relinked
- * in the same batch, behind the same SwitchPoint, as the entry site: their target is
+ * in the same batch, behind the same group guard, as the entry site: their target is
  * {@code token == this ? exitHandler(ret) : genericExit(ret, token)}. Once C2 has inlined the entry,
  * the token is a constant and the test folds away: the exit handler is called exactly, with the
  * return value of its exact type. A call whose entry ran under another binding (a switch while it was

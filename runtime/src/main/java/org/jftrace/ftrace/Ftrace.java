@@ -20,7 +20,7 @@ import org.jftrace.filter.FilterRule;
  *
  * <p>Every change (register, unregister, a filter write) recomputes, under {@link #LOCK}
  * ({@code ftrace_lock}), which ops trace each function, and patches the sites whose binding changed
- * as one batch: one SwitchPoint invalidation per patch group, then a relink of the group's sites.
+ * as one batch: one guard invalidation per patch group, then a relink of the group's sites.
  */
 public final class Ftrace {
 
@@ -223,7 +223,7 @@ public final class Ftrace {
 
     /**
      * modify_ftrace_direct: swaps the handlers of a registered direct ops. No call misses both: the new
-     * targets of every function are published in one batch (one SwitchPoint invalidation, then a
+     * targets of every function are published in one batch (one guard invalidation, then a
      * relink), and each call reaching a site runs either the old handler (the site's old target, still
      * valid) or the new one (the slow path and the relinked target both read the new binding, written
      * before the invalidation). A call whose entry ran the old handlers gets the old exit handlers.
@@ -531,7 +531,7 @@ public final class Ftrace {
     }
 
     /**
-     * Switches the sites of {@code changed}: invalidate the SwitchPoints of their groups at once (one
+     * Switches the sites of {@code changed}: invalidate the guards of their groups at once (one
      * deoptimisation pass each, only for the code that depends on them), then relink. The changed
      * sites form one new group; the other members of an invalidated group form another, so that the
      * next batch over the same functions deoptimises only them.

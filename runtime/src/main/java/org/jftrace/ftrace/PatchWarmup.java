@@ -12,7 +12,7 @@ import org.jftrace.filter.FunctionTable;
  * Runs the batch-patching code on throwaway sites once, in the background, so that the user's first
  * switch finds it compiled.
  *
- * <p>Why: a switch builds a few method handles per site ({@code insertArguments}, a SwitchPoint
+ * <p>Why: a switch builds a few method handles per site ({@code insertArguments}, a group
  * guard, a fresh tail call site), and on a fresh JVM that code, the JDK's as much as ours, runs in
  * the interpreter and spins its LambdaForms on first use. The first switch of 10,000 functions took
  * 66-151 ms where later ones took 25-36 ms (docs/benchmarks.md). The kernel has no such cost; its

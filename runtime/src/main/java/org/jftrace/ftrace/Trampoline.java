@@ -389,7 +389,7 @@ public final class Trampoline {
     }
 
     /**
-     * The slow path: runs between a batch's SwitchPoint invalidation and the relink of the site, and for
+     * The slow path: runs between a batch's guard invalidation and the relink of the site, and for
      * class files too old for invokedynamic. Reads the record's ops like arm64's ftrace_caller reads the
      * per-site literal.
      */
