@@ -316,8 +316,8 @@ public final class Trampoline {
             }
             // The callback is bound too: a constant receiver C2 can inline, where op.func would be a
             // load of a non-trusted final field and a call profiled by every ops of the JVM.
-            MethodType erased = type.erase();
-            MethodHandle withOps = op.callOpsTargets.computeIfAbsent(erased, e -> MethodHandles.insertArguments(
+            // type is the chain's erased type (EntrySite.innerType), the key of the ops' cache
+            MethodHandle withOps = op.callOpsTargets.computeIfAbsent(type, e -> MethodHandles.insertArguments(
                     template(e, CALL_OPS_TEMPLATE), e.parameterCount(), op, op.func));
             return MethodHandles.insertArguments(withOps, type.parameterCount(), rec.ip).asType(type);
         }
