@@ -56,7 +56,7 @@ final class ClassSites extends ClassVisitor {
             public void visitEnd() {
                 MethodSites sites = new MethodSites(out, this.access, this.name, this.desc, owner, ip, legacy,
                         returns(instructions));
-                accept(sites.withStackOfReturns(owner));
+                accept(sites.withAnalyzer(owner));
             }
         };
     }

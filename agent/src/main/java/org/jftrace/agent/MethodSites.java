@@ -53,6 +53,7 @@ final class MethodSites extends AdviceAdapter {
             "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;I)Ljava/lang/invoke/CallSite;";
     private static final Handle ENTRY_BSM = new Handle(H_INVOKESTATIC, RT + "Trampoline", "entry", BSM_DESC, false);
     private static final Handle EXIT_BSM = new Handle(H_INVOKESTATIC, RT + "Trampoline", "exit", BSM_DESC, false);
+    private static final Handle KEY_BSM = new Handle(H_INVOKESTATIC, RT + "Trampoline", "key", BSM_DESC, false);
     private static final Type OBJECT = Type.getType(Object.class);
     private static final Type THROWABLE = Type.getType(Throwable.class);
 
@@ -75,8 +76,19 @@ final class MethodSites extends AdviceAdapter {
     private final boolean sharedExit;
     private final Label exitBlock = new Label();
     private boolean exitBlockUsed;
-    /** Upstream of this visitor when {@link #sharedExit}: the operand stack at each return. */
-    private AnalyzerAdapter stackOfReturns;
+    /**
+     * Upstream of this visitor when returns may share the exit (the operand stack at each return) and
+     * in constructors (the frame after {@code super(...)}).
+     */
+    private AnalyzerAdapter analyzer;
+    /** The descriptor of the constructor call the entry follows, while AdviceAdapter reports it. */
+    private String superCall;
+    /**
+     * The frame at the key's skip label, until the next instruction: an instruction of the method there
+     * gets it, a frame of the method's own at the same offset replaces it (two at one offset are
+     * invalid, and the method's own is the one its back edges were verified against).
+     */
+    private Object[] pendingKeyFrame;
 
     MethodSites(MethodVisitor mv, int access, String name, String desc, String owner, int ip, boolean legacy,
             int returns) {
@@ -99,10 +111,21 @@ final class MethodSites extends AdviceAdapter {
     protected void onMethodEnter() {
         token = newLocal(OBJECT);
         patchable = !legacy && !isConstructor;
-        if (patchable) {
+        Object[] keyFrame = legacy ? null : localsAtEntry();
+        if (patchable || keyFrame != null) {
             mv.visitInsn(ACONST_NULL);
             storeLocal(token);
+        }
+        if (patchable) {
             visitLabel(tryStart);
+        }
+        Label skip = null;
+        if (keyFrame != null) {
+            // The static key: while nothing in the package is traced, C2 folds this branch and never
+            // parses the entry site below (see StaticKey).
+            skip = new Label();
+            invokeDynamic("jftrace_key", "()Z", KEY_BSM, ip);
+            mv.visitJumpInsn(IFEQ, skip);
         }
         if (legacy) {
             legacyEntry();
@@ -120,9 +143,56 @@ final class MethodSites extends AdviceAdapter {
             invokeDynamic("jftrace_entry", d.toString(), ENTRY_BSM, ip);
         }
         storeLocal(token);
+        if (skip != null) {
+            mv.visitLabel(skip);
+            pendingKeyFrame = keyFrame;
+        }
         if (!patchable) {
             visitLabel(tryStart);
         }
+    }
+
+    /**
+     * The locals where the entry site is planted, as a stack map frame's list (before the token, which
+     * the frame gets from LocalVariablesSorter), or null if the key cannot be planted: then the entry
+     * site alone decides, as before keys. A method starts with its receiver and arguments; a
+     * constructor's entry follows its {@code super(...)}, where the analyzer still sees the call's
+     * operands (it updates after passing the call on) and any locals set before it (JDK 25's flexible
+     * constructor bodies allow some).
+     */
+    private Object[] localsAtEntry() {
+        if (!isConstructor) {
+            java.util.List<Object> l = new java.util.ArrayList<>();
+            if (!isStatic) {
+                l.add(owner);
+            }
+            for (Type t : argTypes) {
+                l.add(frameType(t));
+            }
+            return l.toArray();
+        }
+        if (analyzer == null || analyzer.locals == null || analyzer.stack == null || superCall == null) {
+            return null;
+        }
+        int operands = Type.getArgumentsAndReturnSizes(superCall) >> 2; // the arguments and the receiver
+        if (analyzer.stack.size() != operands) {
+            return null; // something stays on the stack past the call: no frame of ours describes it
+        }
+        java.util.List<Object> l = new java.util.ArrayList<>();
+        java.util.List<Object> locals = analyzer.locals;
+        for (int i = 0; i < locals.size(); i++) {
+            Object v = locals.get(i);
+            if (v == Opcodes.UNINITIALIZED_THIS) {
+                v = owner;
+            } else if (v instanceof Label) {
+                return null; // an object not yet initialised, kept in a local: leave such code alone
+            }
+            l.add(v);
+            if (v == LONG || v == DOUBLE) {
+                i++; // the analyzer lists their second slot as TOP; a frame does not
+            }
+        }
+        return l.toArray();
     }
 
     private void legacyEntry() {
@@ -158,25 +228,116 @@ final class MethodSites extends AdviceAdapter {
 
     /**
      * The visitor to feed the method to: this one, behind an {@link AnalyzerAdapter} when returns may
-     * share the exit. A return may jump to the shared exit only when its value is all that is on the
-     * operand stack, as the exit's frame says: javac never leaves more, but other compilers do (Kotlin's
-     * coroutine state machines return over leftover values), and a jump with more fails verification.
+     * share the exit or the method is a constructor. A return may jump to the shared exit only when its
+     * value is all that is on the operand stack, as the exit's frame says: javac never leaves more, but
+     * other compilers do (Kotlin's coroutine state machines return over leftover values), and a jump
+     * with more fails verification.
      */
-    MethodVisitor withStackOfReturns(String ownerName) {
-        if (!sharedExit) {
+    MethodVisitor withAnalyzer(String ownerName) {
+        if (!sharedExit && !(isConstructor && !legacy)) {
             return this;
         }
-        stackOfReturns = new AnalyzerAdapter(ownerName, methodAccess, getName(), methodDesc, this);
-        return stackOfReturns;
+        analyzer = new AnalyzerAdapter(ownerName, methodAccess, getName(), methodDesc, this);
+        return analyzer;
     }
 
     private boolean onlyTheValueOnStack() {
-        java.util.List<Object> stack = stackOfReturns == null ? null : stackOfReturns.stack;
+        java.util.List<Object> stack = analyzer == null ? null : analyzer.stack;
         return stack != null && stack.size() == returnType.getSize();
+    }
+
+    /** Emits the key's frame before the first instruction after its skip label. */
+    private void flushKeyFrame() {
+        Object[] f = pendingKeyFrame;
+        if (f != null) {
+            pendingKeyFrame = null;
+            super.visitFrame(F_NEW, f.length, f, 0, new Object[0]);
+        }
+    }
+
+    @Override
+    public void visitFrame(int type, int numLocal, Object[] local, int numStack, Object[] stack) {
+        pendingKeyFrame = null; // the method's own frame at the same offset stands for ours
+        super.visitFrame(type, numLocal, local, numStack, stack);
+    }
+
+    @Override
+    public void visitMethodInsn(int opcode, String owner, String name, String desc, boolean isInterface) {
+        flushKeyFrame();
+        superCall = opcode == INVOKESPECIAL && "<init>".equals(name) ? desc : null;
+        super.visitMethodInsn(opcode, owner, name, desc, isInterface);
+        superCall = null;
+    }
+
+    @Override
+    public void visitIntInsn(int opcode, int operand) {
+        flushKeyFrame();
+        super.visitIntInsn(opcode, operand);
+    }
+
+    @Override
+    public void visitVarInsn(int opcode, int var) {
+        flushKeyFrame();
+        super.visitVarInsn(opcode, var);
+    }
+
+    @Override
+    public void visitTypeInsn(int opcode, String type) {
+        flushKeyFrame();
+        super.visitTypeInsn(opcode, type);
+    }
+
+    @Override
+    public void visitFieldInsn(int opcode, String owner, String name, String desc) {
+        flushKeyFrame();
+        super.visitFieldInsn(opcode, owner, name, desc);
+    }
+
+    @Override
+    public void visitInvokeDynamicInsn(String name, String desc, Handle bsm, Object... bsmArgs) {
+        flushKeyFrame();
+        super.visitInvokeDynamicInsn(name, desc, bsm, bsmArgs);
+    }
+
+    @Override
+    public void visitJumpInsn(int opcode, Label label) {
+        flushKeyFrame();
+        super.visitJumpInsn(opcode, label);
+    }
+
+    @Override
+    public void visitLdcInsn(Object value) {
+        flushKeyFrame();
+        super.visitLdcInsn(value);
+    }
+
+    @Override
+    public void visitIincInsn(int var, int increment) {
+        flushKeyFrame();
+        super.visitIincInsn(var, increment);
+    }
+
+    @Override
+    public void visitTableSwitchInsn(int min, int max, Label dflt, Label... labels) {
+        flushKeyFrame();
+        super.visitTableSwitchInsn(min, max, dflt, labels);
+    }
+
+    @Override
+    public void visitLookupSwitchInsn(Label dflt, int[] keys, Label[] labels) {
+        flushKeyFrame();
+        super.visitLookupSwitchInsn(dflt, keys, labels);
+    }
+
+    @Override
+    public void visitMultiANewArrayInsn(String desc, int numDimensions) {
+        flushKeyFrame();
+        super.visitMultiANewArrayInsn(desc, numDimensions);
     }
 
     @Override
     public void visitInsn(int opcode) {
+        flushKeyFrame();
         if (sharedExit && token >= 0 && opcode >= IRETURN && opcode <= RETURN && onlyTheValueOnStack()) {
             mv.visitJumpInsn(GOTO, exitBlock);
             exitBlockUsed = true;

@@ -299,4 +299,88 @@ class MethodSitesTest {
         assertThat(events.get(2)).isEqualTo("c> <init>");
         assertThat(events.get(3)).startsWith("c< <init> = sites.fixture.Shapes@");
     }
+
+    /**
+     * {@code sites.fixture.KeyFrames}: {@code static int countDown(int n)} whose first instruction is a
+     * loop header, so the method's own stack map frame sits where the static key's skip label lands;
+     * and a constructor {@code <init>(I)V} that keeps a local set before its {@code super()} (as JDK 25's
+     * flexible constructor bodies may), which the key's frame after {@code super()} must describe.
+     */
+    static byte[] keyFramesClass() {
+        org.objectweb.asm.ClassWriter cw = new org.objectweb.asm.ClassWriter(org.objectweb.asm.ClassWriter.COMPUTE_FRAMES);
+        cw.visit(org.objectweb.asm.Opcodes.V17, org.objectweb.asm.Opcodes.ACC_PUBLIC, "sites/fixture/KeyFrames", null,
+                "java/lang/Object", null);
+        cw.visitField(org.objectweb.asm.Opcodes.ACC_PUBLIC, "v", "I", null, null).visitEnd();
+        org.objectweb.asm.MethodVisitor mv = cw.visitMethod(org.objectweb.asm.Opcodes.ACC_PUBLIC
+                | org.objectweb.asm.Opcodes.ACC_STATIC, "countDown", "(I)I", null, null);
+        mv.visitCode();
+        org.objectweb.asm.Label head = new org.objectweb.asm.Label();
+        org.objectweb.asm.Label end = new org.objectweb.asm.Label();
+        mv.visitLabel(head);
+        mv.visitVarInsn(org.objectweb.asm.Opcodes.ILOAD, 0);
+        mv.visitJumpInsn(org.objectweb.asm.Opcodes.IFLE, end);
+        mv.visitIincInsn(0, -1);
+        mv.visitJumpInsn(org.objectweb.asm.Opcodes.GOTO, head);
+        mv.visitLabel(end);
+        mv.visitIntInsn(org.objectweb.asm.Opcodes.BIPUSH, 7);
+        mv.visitInsn(org.objectweb.asm.Opcodes.IRETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        mv = cw.visitMethod(org.objectweb.asm.Opcodes.ACC_PUBLIC, "<init>", "(I)V", null, null);
+        mv.visitCode();
+        mv.visitVarInsn(org.objectweb.asm.Opcodes.ILOAD, 1);
+        mv.visitInsn(org.objectweb.asm.Opcodes.ICONST_1);
+        mv.visitInsn(org.objectweb.asm.Opcodes.IADD);
+        mv.visitVarInsn(org.objectweb.asm.Opcodes.ISTORE, 2);
+        mv.visitVarInsn(org.objectweb.asm.Opcodes.ALOAD, 0);
+        mv.visitMethodInsn(org.objectweb.asm.Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+        mv.visitVarInsn(org.objectweb.asm.Opcodes.ALOAD, 0);
+        mv.visitVarInsn(org.objectweb.asm.Opcodes.ILOAD, 2);
+        mv.visitFieldInsn(org.objectweb.asm.Opcodes.PUTFIELD, "sites/fixture/KeyFrames", "v", "I");
+        mv.visitInsn(org.objectweb.asm.Opcodes.RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
+    @Test
+    void theStaticKeyBranchVerifiesAtALoopHeadAndAfterSuperAndTracesWhenOn() throws Throwable {
+        ClassLoader loader = new ClassLoader(MethodSitesTest.class.getClassLoader()) {
+            @Override
+            protected Class<?> findClass(String name) throws ClassNotFoundException {
+                if (!name.equals("sites.fixture.KeyFrames")) {
+                    throw new ClassNotFoundException(name);
+                }
+                byte[] b = Instrumented.transform(keyFramesClass(), this);
+                return defineClass(name, b, 0, b.length);
+            }
+        };
+        Class<?> c = loader.loadClass("sites.fixture.KeyFrames");
+        MethodHandle countDown = MethodHandles.publicLookup().findStatic(c, "countDown",
+                MethodType.methodType(int.class, int.class));
+        // Key off: the entries are skipped, and the code still runs as before (the verifier ran when
+        // the class linked).
+        assertThat((int) countDown.invoke(3)).isEqualTo(7);
+        assertThat(c.getField("v").getInt(c.getConstructor(int.class).newInstance(4))).isEqualTo(5);
+
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        FtraceOps op = new FtraceOps("keyframes", 0,
+                (ip, parent, o, regs) -> seen.add("> " + Ftrace.records().name((int) ip)),
+                (ip, parent, o, regs) -> seen.add("< " + regs.retval()));
+        Ftrace.setFilter(op, "sites.fixture.KeyFrames.*", true);
+        Ftrace.registerFtraceFunction(op);
+        registered.add(op);
+        assertThat((int) countDown.invoke(2)).isEqualTo(7);
+        assertThat(c.getField("v").getInt(c.getConstructor(int.class).newInstance(1))).isEqualTo(2);
+        assertThat(seen).hasSize(4);
+        assertThat(seen.get(0)).isEqualTo("> sites.fixture.KeyFrames.countDown(I)I");
+        assertThat(seen.get(1)).isEqualTo("< 7");
+        assertThat(seen.get(2)).isEqualTo("> sites.fixture.KeyFrames.<init>(I)V");
+
+        Ftrace.unregisterFtraceFunction(op);
+        registered.remove(op);
+        assertThat((int) countDown.invoke(1)).isEqualTo(7);
+        assertThat(seen).hasSize(4);
+    }
 }

@@ -38,6 +38,8 @@ public final class DynFtrace {
     /** Whether the exit sites are bound to a direct exit handler now (so must be relinked on change). */
     boolean exitsDirect;
     PatchGroup group;
+    /** The static key of {@link #linkKey}, once looked up. */
+    StaticKey key;
     int flags;
 
     DynFtrace(int ip, String name, String module, String linkKey, boolean hasReceiver, boolean legacy) {

@@ -33,6 +33,8 @@ public final class Ftrace {
     private static volatile FtraceOps[] opsList = new FtraceOps[0];
 
     private static final Map<String, PatchGroup> LINK_GROUPS = new HashMap<>();
+    /** The static keys, by link key: whether any function of a package is traced. */
+    private static final Map<String, StaticKey> KEYS = new HashMap<>();
     private static final ArrayDeque<Integer> FREE_SLOTS = new ArrayDeque<>();
     private static int nextSlot;
 
@@ -84,8 +86,11 @@ public final class Ftrace {
                 for (java.util.function.IntConsumer l : FUNCTION_LISTENERS) {
                     l.accept(rec.ip);
                 }
-                Object b = computeBinding(rec, reg);
-                rec.binding = b;
+                if (bind(rec, computeBinding(rec, reg))) {
+                    // Traced from its creation (an ops with an empty filter): its package's sites must
+                    // consult their entries from the first call on.
+                    StaticKey.flip(List.of(rec.key));
+                }
                 updateFlags(rec);
             }
             return rec.ip;
@@ -511,6 +516,7 @@ public final class Ftrace {
     private static void update(int[] ips) {
         FtraceOps[] reg = opsList;
         List<DynFtrace> changed = new ArrayList<>();
+        LinkedHashSet<StaticKey> keys = new LinkedHashSet<>();
         for (int ip : ips) {
             DynFtrace rec = RECORDS.get(ip);
             if (rec == null) {
@@ -518,7 +524,9 @@ public final class Ftrace {
             }
             Object nb = computeBinding(rec, reg);
             if (nb != rec.binding) {
-                rec.binding = nb; // release: the slow path of a site switched below reads it
+                if (bind(rec, nb)) {
+                    keys.add(rec.key);
+                }
                 updateFlags(rec);
                 if (rec.sites.length > 0 || rec.exitSites.length > 0) {
                     changed.add(rec);
@@ -527,6 +535,48 @@ public final class Ftrace {
         }
         if (!changed.isEmpty()) {
             patch(changed);
+        }
+        // After the entry sites: a key turned on makes its package's methods consult entries that are
+        // already switched; one turned off skips entries that are all bound to the nop by now.
+        if (!keys.isEmpty()) {
+            StaticKey.flip(keys);
+        }
+    }
+
+    /**
+     * Sets {@code rec}'s binding (a release: the slow path of a site switched after it reads it) and
+     * counts it in its static key. @return whether the key's count crossed zero, so it must flip.
+     */
+    private static boolean bind(DynFtrace rec, Object binding) {
+        boolean was = rec.binding != OpsListFunc.NOP;
+        boolean is = binding != OpsListFunc.NOP;
+        rec.binding = binding;
+        if (was == is) {
+            return false;
+        }
+        StaticKey k = key(rec);
+        k.enabled += is ? 1 : -1;
+        return k.needsFlip();
+    }
+
+    /** The static key of {@code rec}'s link key. Caller holds LOCK. */
+    private static StaticKey key(DynFtrace rec) {
+        StaticKey k = rec.key;
+        if (k == null) {
+            k = KEYS.computeIfAbsent(rec.linkKey, StaticKey::new);
+            rec.key = k;
+        }
+        return k;
+    }
+
+    /** The key call site of function {@code ip}'s package: called by the key instruction's bootstrap. */
+    static MutableCallSite linkKey(int ip) {
+        DynFtrace rec = RECORDS.get(ip);
+        if (rec == null) {
+            throw new IllegalStateException("no function " + ip);
+        }
+        synchronized (LOCK) {
+            return key(rec).site;
         }
     }
 

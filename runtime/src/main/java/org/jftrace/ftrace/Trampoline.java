@@ -113,6 +113,21 @@ public final class Trampoline {
     }
 
     /**
+     * Bootstrap of a method's key instruction ({@code jftrace_key()Z}): its package's {@link StaticKey},
+     * shared by every method of the package. A key that cannot be linked says on: the entry site then
+     * decides, which is always right.
+     */
+    public static CallSite key(MethodHandles.Lookup caller, String name, MethodType type, int ip) {
+        try {
+            return Ftrace.linkKey(ip);
+        } catch (Throwable t) {
+            FtraceLog.warn("cannot link the static key of function " + ip + " in " + caller.lookupClass().getName()
+                    + ": " + t);
+            return new ConstantCallSite(MethodHandles.constant(boolean.class, true));
+        }
+    }
+
+    /**
      * Bootstrap of a method's exit sites ({@code jftrace_exit}) and its throw site
      * ({@code jftrace_throw}): {@link ExitSite}s, relinked with the entry site when a direct exit
      * handler comes or goes (see {@link DirectTarget}).
