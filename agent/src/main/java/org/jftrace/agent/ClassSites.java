@@ -55,10 +55,51 @@ final class ClassSites extends ClassVisitor {
             @Override
             public void visitEnd() {
                 MethodSites sites = new MethodSites(out, this.access, this.name, this.desc, owner, ip, legacy,
-                        returns(instructions));
+                        returns(instructions), codeSize(instructions) >= KEY_MIN_SIZE);
                 accept(sites.withAnalyzer(owner));
             }
         };
+    }
+
+    /**
+     * Methods of fewer bytecode bytes get no static key (see MethodSites): with the plain sites (24
+     * bytes for most methods) they stay within MaxInlineSize (35), so C2 and C1 still inline them at
+     * warm call sites; the key's 8 bytes would push nearly all of them over it (92% of guava's methods
+     * of 35 bytes or less, against 38% without keys, docs/benchmarks.md section 12). Bigger methods are
+     * over that limit with or without the key, and for them the key only saves inlining budget.
+     */
+    static final int KEY_MIN_SIZE = Integer.getInteger("jftrace.keyMinSize", 12);
+
+    /**
+     * The method's bytecode size, as the JVM's code_length, near enough for small methods: short forms
+     * of loads and stores are taken for locals 0-3, and constants for ldc.
+     */
+    static int codeSize(InsnList code) {
+        int n = 0;
+        for (AbstractInsnNode insn = code.getFirst(); insn != null; insn = insn.getNext()) {
+            int op = insn.getOpcode();
+            switch (insn.getType()) {
+                case AbstractInsnNode.INSN: n += 1; break;
+                case AbstractInsnNode.INT_INSN: n += op == Opcodes.SIPUSH ? 3 : 2; break;
+                case AbstractInsnNode.VAR_INSN: n += ((org.objectweb.asm.tree.VarInsnNode) insn).var < 4 ? 1 : 2; break;
+                case AbstractInsnNode.TYPE_INSN:
+                case AbstractInsnNode.FIELD_INSN:
+                case AbstractInsnNode.JUMP_INSN:
+                case AbstractInsnNode.IINC_INSN: n += 3; break;
+                case AbstractInsnNode.METHOD_INSN: n += op == Opcodes.INVOKEINTERFACE ? 5 : 3; break;
+                case AbstractInsnNode.INVOKE_DYNAMIC_INSN: n += 5; break;
+                case AbstractInsnNode.LDC_INSN: {
+                    Object v = ((org.objectweb.asm.tree.LdcInsnNode) insn).cst;
+                    n += v instanceof Long || v instanceof Double ? 3 : 2;
+                    break;
+                }
+                case AbstractInsnNode.TABLESWITCH_INSN:
+                case AbstractInsnNode.LOOKUPSWITCH_INSN: n += 16; break;
+                case AbstractInsnNode.MULTIANEWARRAY_INSN: n += 4; break;
+                default: break; // labels, line numbers, frames: no bytes
+            }
+        }
+        return n;
     }
 
     private static int returns(InsnList code) {

@@ -17,6 +17,16 @@ import org.objectweb.asm.commons.AnalyzerAdapter;
  *   handler: (catch-all over the body) dup  aload token  invokedynamic jftrace_throw(Throwable, Object)V  athrow
  * </pre>
  *
+ * <p><b>Static key.</b> A method of 12 bytecode bytes or more first asks its package's key (see
+ * {@code StaticKey}) whether anything in the package is traced, and skips the entry site if not:
+ * <pre>
+ *   aconst_null  astore token  invokedynamic jftrace_key()Z  ifeq skip  [entry as above]  skip:
+ * </pre>
+ * 10 bytes (8 where the token is set to null anyway), in exchange for C2 never parsing the entry's
+ * guard while the package is untraced: about 280 bytes of LambdaForms counted against the caller's
+ * inlining budget at every inlined method. Smaller methods keep the plain shape, which keeps most of
+ * them within MaxInlineSize (see {@code ClassSites.KEY_MIN_SIZE}).
+ *
  * <p><b>Size.</b> Every byte counts twice against the JIT: a method's bytecode size decides whether
  * HotSpot inlines it (35 bytes for a warm callee, 325 for a hot one). A method with two or more
  * returns therefore gets one shared exit: each {@code xreturn} becomes {@code goto exit}, and
@@ -63,6 +73,7 @@ final class MethodSites extends AdviceAdapter {
     private final boolean legacy;
     private final boolean frames;
     private final int ip;
+    private final boolean key;
     private final Type returnType;
     private final Type[] argTypes;
 
@@ -91,7 +102,7 @@ final class MethodSites extends AdviceAdapter {
     private Object[] pendingKeyFrame;
 
     MethodSites(MethodVisitor mv, int access, String name, String desc, String owner, int ip, boolean legacy,
-            int returns) {
+            int returns, boolean key) {
         super(Opcodes.ASM9, mv, access, name, desc);
         this.owner = owner;
         this.isStatic = (access & ACC_STATIC) != 0;
@@ -105,13 +116,14 @@ final class MethodSites extends AdviceAdapter {
         // the shared block 8-9 once: fewer bytes from two returns on. Constructors keep theirs (their
         // exit passes the receiver), and old class files carry no stack map frames to merge with.
         this.sharedExit = returns >= 2 && !isConstructor && !legacy;
+        this.key = key && !legacy;
     }
 
     @Override
     protected void onMethodEnter() {
         token = newLocal(OBJECT);
         patchable = !legacy && !isConstructor;
-        Object[] keyFrame = legacy ? null : localsAtEntry();
+        Object[] keyFrame = key ? localsAtEntry() : null;
         if (patchable || keyFrame != null) {
             mv.visitInsn(ACONST_NULL);
             storeLocal(token);

@@ -157,19 +157,24 @@ class MethodSitesTest {
         return cw.toByteArray();
     }
 
-    @Test
-    void returnsOverLeftoverStackValuesKeepTheirOwnExitsAndTheClassVerifies() throws Throwable {
+    /** Defines {@code original} with sites, in a loader of its own; HotSpot's verifier runs as it links. */
+    static Class<?> defineTransformed(String className, byte[] original) throws ClassNotFoundException {
         ClassLoader loader = new ClassLoader(MethodSitesTest.class.getClassLoader()) {
             @Override
             protected Class<?> findClass(String name) throws ClassNotFoundException {
-                if (!name.equals("sites.fixture.Leftover")) {
+                if (!name.equals(className)) {
                     throw new ClassNotFoundException(name);
                 }
-                byte[] b = Instrumented.transform(leftoverStackClass(), this);
+                byte[] b = Instrumented.transform(original, this);
                 return defineClass(name, b, 0, b.length);
             }
         };
-        Class<?> leftover = loader.loadClass("sites.fixture.Leftover");
+        return loader.loadClass(className);
+    }
+
+    @Test
+    void returnsOverLeftoverStackValuesKeepTheirOwnExitsAndTheClassVerifies() throws Throwable {
+        Class<?> leftover = defineTransformed("sites.fixture.Leftover", leftoverStackClass());
         List<String> seen = Collections.synchronizedList(new ArrayList<>());
         FtraceOps op = new FtraceOps("leftover", 0, (ip, parent, o, regs) -> seen.add("> " + ip),
                 (ip, parent, o, regs) -> seen.add("< " + regs.retval()));
@@ -346,17 +351,7 @@ class MethodSitesTest {
 
     @Test
     void theStaticKeyBranchVerifiesAtALoopHeadAndAfterSuperAndTracesWhenOn() throws Throwable {
-        ClassLoader loader = new ClassLoader(MethodSitesTest.class.getClassLoader()) {
-            @Override
-            protected Class<?> findClass(String name) throws ClassNotFoundException {
-                if (!name.equals("sites.fixture.KeyFrames")) {
-                    throw new ClassNotFoundException(name);
-                }
-                byte[] b = Instrumented.transform(keyFramesClass(), this);
-                return defineClass(name, b, 0, b.length);
-            }
-        };
-        Class<?> c = loader.loadClass("sites.fixture.KeyFrames");
+        Class<?> c = defineTransformed("sites.fixture.KeyFrames", keyFramesClass());
         MethodHandle countDown = MethodHandles.publicLookup().findStatic(c, "countDown",
                 MethodType.methodType(int.class, int.class));
         // Key off: the entries are skipped, and the code still runs as before (the verifier ran when

@@ -43,14 +43,19 @@ import org.objectweb.asm.Opcodes;
  *   java -javaagent:dist/target/jftrace.jar=include=bench.workload.gen.* \
  *        -cp bench/target/benchmarks.jar org.jftrace.bench.SwitchTenThousand [K [reps [P]]]
  * </pre>
+ * with {@code -Dkeyed=true} for methods big enough to get a static key, whose switch also flips the key.
  */
 public final class SwitchTenThousand {
 
     private static final String GEN = "bench/workload/gen/C";
     private static final String PLAIN = "bench/workload/genplain/P";
-    private static final String IDLE = "bench/workload/gen/Idle";
+    /**
+     * With {@code -Dkeyed=true}, Idle lives in a package of its own, so that "off" leaves the generated
+     * methods' package with nothing traced and its static key goes off too.
+     */
+    private static final String IDLE = Boolean.getBoolean("keyed") ? "bench/workload/gen/idle/Idle" : "bench/workload/gen/Idle";
     private static final String ON = "bench.workload.gen.C*.applyAsInt";
-    private static final String OFF = "bench.workload.gen.Idle.idle";
+    private static final String OFF = IDLE.replace('/', '.') + ".idle";
     private static final long WARM_TIMEOUT_NANOS = Long.getLong("warmTimeoutSeconds", 300) * 1_000_000_000L;
 
     private static volatile int sink;
@@ -149,7 +154,7 @@ public final class SwitchTenThousand {
             Ftrace.setFilter(ops, on ? ON : OFF, true);
             long t1 = System.nanoTime();
             long[] gc1 = gc();
-            String stats = Ftrace.patchStats();
+            String stats = Ftrace.patchStats() + " " + Ftrace.keyStats();
             long batch = Ftrace.lastBatchNanos();
             int s = 0;
             long t2 = System.nanoTime();
@@ -287,6 +292,13 @@ public final class SwitchTenThousand {
         }
     }
 
+    /**
+     * With {@code -Dkeyed=true} the generated methods are {@code ((x * (2i+1) + y) ^ (x >>> 7)) + (y >>> 3)}:
+     * 15 bytes or more, so that they get a static key (methods under 12 bytes keep the plain sites),
+     * and a switch flips the key of their package as well.
+     */
+    private static final boolean KEYED = Boolean.getBoolean("keyed");
+
     /** {@code public final class <name> implements IntBinaryOperator { int applyAsInt(x, y) { return x * (2i+1) + y; } }} */
     static byte[] operatorClass(String internalName, int i) {
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS);
@@ -306,6 +318,16 @@ public final class SwitchTenThousand {
         mv.visitInsn(Opcodes.IMUL);
         mv.visitVarInsn(Opcodes.ILOAD, 2);
         mv.visitInsn(Opcodes.IADD);
+        if (KEYED) { // ^ (x >>> 7) + (y >>> 3): 15 bytes or more, so the method gets a static key
+            mv.visitVarInsn(Opcodes.ILOAD, 1);
+            mv.visitIntInsn(Opcodes.BIPUSH, 7);
+            mv.visitInsn(Opcodes.IUSHR);
+            mv.visitInsn(Opcodes.IXOR);
+            mv.visitVarInsn(Opcodes.ILOAD, 2);
+            mv.visitInsn(Opcodes.ICONST_3);
+            mv.visitInsn(Opcodes.IUSHR);
+            mv.visitInsn(Opcodes.IADD);
+        }
         mv.visitInsn(Opcodes.IRETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();

@@ -89,7 +89,7 @@ public final class Ftrace {
                 if (bind(rec, computeBinding(rec, reg))) {
                     // Traced from its creation (an ops with an empty filter): its package's sites must
                     // consult their entries from the first call on.
-                    StaticKey.flip(List.of(rec.key));
+                    StaticKey.update(List.of(rec.key));
                 }
                 updateFlags(rec);
             }
@@ -537,9 +537,9 @@ public final class Ftrace {
             patch(changed);
         }
         // After the entry sites: a key turned on makes its package's methods consult entries that are
-        // already switched; one turned off skips entries that are all bound to the nop by now.
+        // already switched; one turned off (after its delay) skips entries all bound to the nop.
         if (!keys.isEmpty()) {
-            StaticKey.flip(keys);
+            StaticKey.update(keys);
         }
     }
 
@@ -810,6 +810,16 @@ public final class Ftrace {
     public static String patchStats() {
         return "batches=" + batches + " last_sites=" + lastBatchSites + " last_groups=" + lastBatchGroups
                 + " last_relinked_whole=" + lastBatchRelinked + " last_ns=" + lastBatchNanos + " " + Compactor.stats();
+    }
+
+    /**
+     * The static keys: how many are on, how many wait for their delay to go off, and flips so far. Apart
+     * from {@link #patchStats}, which a deferred flip would otherwise change at any time.
+     */
+    public static String keyStats() {
+        synchronized (LOCK) {
+            return StaticKey.stats();
+        }
     }
 
     public static long lastBatchNanos() {
