@@ -40,6 +40,8 @@ public final class DynFtrace {
     PatchGroup group;
     /** The static key of {@link #linkKey}, once looked up. */
     StaticKey key;
+    /** An entry site made ahead of its bootstrap ({@link Ftrace#prelinkEntry}), until it claims it. */
+    Trampoline.EntrySite prelinked;
     int flags;
 
     DynFtrace(int ip, String name, String module, String linkKey, boolean hasReceiver, boolean legacy) {

@@ -119,7 +119,13 @@ public final class Trampoline {
      */
     public static CallSite key(MethodHandles.Lookup caller, String name, MethodType type, int ip) {
         try {
-            return Ftrace.linkKey(ip);
+            MutableCallSite key = Ftrace.linkKey(ip);
+            try {
+                Ftrace.prelinkEntry(ip, caller.lookupClass().getClassLoader());
+            } catch (Throwable t) {
+                // Nothing lost: the entry's own bootstrap links it, and reports what fails there.
+            }
+            return key;
         } catch (Throwable t) {
             FtraceLog.warn("cannot link the static key of function " + ip + " in " + caller.lookupClass().getName()
                     + ": " + t);
