@@ -736,7 +736,7 @@ public final class Ftrace {
      */
     static void prelinkEntry(int ip, ClassLoader loader) {
         DynFtrace rec = RECORDS.get(ip);
-        if (rec == null || rec.legacy) {
+        if (rec == null || rec.legacy || loader == null) { // null would mean the system loader here
             return;
         }
         StringBuilder d = new StringBuilder("(");
