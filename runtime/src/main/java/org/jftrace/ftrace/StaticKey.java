@@ -2,7 +2,6 @@ package org.jftrace.ftrace;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.lang.invoke.MutableCallSite;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -41,7 +40,6 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class StaticKey {
 
-    static final MethodType TYPE = MethodType.methodType(boolean.class);
     private static final MethodHandle ON = MethodHandles.constant(boolean.class, true);
     private static final MethodHandle OFF = MethodHandles.constant(boolean.class, false);
 
@@ -57,6 +55,7 @@ final class StaticKey {
 
     /** Bound to every key instruction of the package. */
     final MutableCallSite site = new MutableCallSite(OFF);
+    /** The package (its constructors apart) whose methods share the key: for diagnostics. */
     final String linkKey;
     /** Functions of this key whose binding is not the nop. */
     int enabled;
@@ -65,10 +64,6 @@ final class StaticKey {
 
     StaticKey(String linkKey) {
         this.linkKey = linkKey;
-    }
-
-    boolean isOn() {
-        return on;
     }
 
     /** Whether the key must flip to agree with {@link #enabled}. */
