@@ -50,10 +50,17 @@ public final class SwitchTenThousand {
     private static final String GEN = "bench/workload/gen/C";
     private static final String PLAIN = "bench/workload/genplain/P";
     /**
+     * With {@code -Dkeyed=true} the generated methods are {@code ((x * (2i+1) + y) ^ (x >>> 7)) + (y >>> 3)}:
+     * 15 bytes or more, so that they get a static key (methods under 12 bytes keep the plain sites),
+     * and a switch flips the key of their package as well.
+     */
+    private static final boolean KEYED = Boolean.getBoolean("keyed");
+
+    /**
      * With {@code -Dkeyed=true}, Idle lives in a package of its own, so that "off" leaves the generated
      * methods' package with nothing traced and its static key goes off too.
      */
-    private static final String IDLE = Boolean.getBoolean("keyed") ? "bench/workload/gen/idle/Idle" : "bench/workload/gen/Idle";
+    private static final String IDLE = KEYED ? "bench/workload/gen/idle/Idle" : "bench/workload/gen/Idle";
     private static final String ON = "bench.workload.gen.C*.applyAsInt";
     private static final String OFF = IDLE.replace('/', '.') + ".idle";
     private static final long WARM_TIMEOUT_NANOS = Long.getLong("warmTimeoutSeconds", 300) * 1_000_000_000L;
@@ -291,13 +298,6 @@ public final class SwitchTenThousand {
                     .getDeclaredConstructor().newInstance();
         }
     }
-
-    /**
-     * With {@code -Dkeyed=true} the generated methods are {@code ((x * (2i+1) + y) ^ (x >>> 7)) + (y >>> 3)}:
-     * 15 bytes or more, so that they get a static key (methods under 12 bytes keep the plain sites),
-     * and a switch flips the key of their package as well.
-     */
-    private static final boolean KEYED = Boolean.getBoolean("keyed");
 
     /** {@code public final class <name> implements IntBinaryOperator { int applyAsInt(x, y) { return x * (2i+1) + y; } }} */
     static byte[] operatorClass(String internalName, int i) {

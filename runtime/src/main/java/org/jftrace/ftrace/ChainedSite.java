@@ -10,9 +10,9 @@ import java.lang.invoke.MutableCallSite;
  * <p>Its target is {@code wrap(g.guardWithTest(bound, tail))}, where {@code g} is its {@link PatchGroup}
  * and {@code tail} a private call site of its own. While {@code g} is valid, C1 and C2 fold the guard
  * to {@code bound} and never parse the fallback, so no compiled code depends on {@code tail}, and
- * retargeting it is as cheap as retargeting a site that was never called. A switch therefore first sets the tail to the next guard
- * ({@link #extend}), then invalidates the group once for the whole batch; compiled code falls through
- * the dead guard to the new one.
+ * retargeting it is as cheap as retargeting a site that was never called. A switch therefore first
+ * sets the tail to the next guard ({@link #extend}), then invalidates the group once for the whole
+ * batch; compiled code falls through the dead guard to the new one.
  *
  * <p>Why not {@code setTarget} on the site after the invalidation: HotSpot still counts the
  * already-invalidated nmethods as the site's dependents, so every such {@code setTarget} pays a full

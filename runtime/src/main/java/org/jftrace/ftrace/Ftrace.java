@@ -749,11 +749,7 @@ public final class Ftrace {
             if (rec.prelinked != null || rec.sites.length > 0) {
                 return; // linked already (a retransformed class, or a racing first call)
             }
-            PatchGroup g = linkGroup(rec);
-            site.link(g, site.bound(rec), site.slow(rec));
-            Trampoline.EntrySite[] s = Arrays.copyOf(rec.sites, rec.sites.length + 1);
-            s[s.length - 1] = site;
-            rec.sites = s; // switched with the others from now on
+            attachEntry(rec, site); // switched with the others from now on
             rec.prelinked = site;
         }
     }
@@ -773,14 +769,19 @@ public final class Ftrace {
         }
         Trampoline.EntrySite site = new Trampoline.EntrySite(type);
         synchronized (LOCK) {
-            PatchGroup g = linkGroup(rec);
-            // No compiled code depends on a new site yet, so this setTarget is cheap.
-            site.link(g, site.bound(rec), site.slow(rec));
-            Trampoline.EntrySite[] s = Arrays.copyOf(rec.sites, rec.sites.length + 1);
-            s[s.length - 1] = site;
-            rec.sites = s;
+            attachEntry(rec, site);
         }
         return site;
+    }
+
+    /** Binds a new entry site of {@code rec} and adds it to the record's sites. Caller holds LOCK. */
+    private static void attachEntry(DynFtrace rec, Trampoline.EntrySite site) {
+        PatchGroup g = linkGroup(rec);
+        // No compiled code depends on a new site yet, so this setTarget is cheap.
+        site.link(g, site.bound(rec), site.slow(rec));
+        Trampoline.EntrySite[] s = Arrays.copyOf(rec.sites, rec.sites.length + 1);
+        s[s.length - 1] = site;
+        rec.sites = s;
     }
 
     /**
