@@ -67,6 +67,8 @@ public final class SwitchTenThousand {
 
     private static volatile int sink;
 
+    private static final StallWatch STALLS = StallWatch.start(Long.getLong("stallReportMillis", 1000));
+
     private SwitchTenThousand() {
     }
 
@@ -165,10 +167,12 @@ public final class SwitchTenThousand {
             long batch = Ftrace.lastBatchNanos();
             int s = 0;
             long t2 = System.nanoTime();
+            STALLS.arm(t2);
             for (int i = 0; i < k; i++) {
                 s = gen[i].applyAsInt(s, i);
             }
             long t3 = System.nanoTime();
+            STALLS.disarm();
             sink = s;
             long firstHits = hits.hits;
             int distinct = hits.distinct();
@@ -181,6 +185,93 @@ public final class SwitchTenThousand {
                     ok ? " OK" : " WRONG", before.gen, after.gen, before.plain, after.plain, before.other, after.other);
         }
         Ftrace.unregisterFtraceFunction(ops);
+    }
+
+    /**
+     * Reports what the main thread and the JIT do when the first calls after a switch take longer than
+     * {@code -DstallReportMillis} (default 1000; 0 turns it off): twice, a second apart, the main thread's
+     * Java stack, the compiler threads and the main thread from {@code Thread.print}, the length of the
+     * compile queue from {@code Compiler.queue}, and how long each diagnostic command took to answer.
+     */
+    static final class StallWatch implements Runnable {
+        private final long thresholdNanos;
+        private final Thread main = Thread.currentThread();
+        private volatile long armedAt;
+
+        private StallWatch(long thresholdMillis) {
+            this.thresholdNanos = thresholdMillis * 1_000_000L;
+        }
+
+        static StallWatch start(long thresholdMillis) {
+            StallWatch w = new StallWatch(thresholdMillis);
+            if (thresholdMillis > 0) {
+                Thread t = new Thread(w, "stall-watch");
+                t.setDaemon(true);
+                t.start();
+            }
+            return w;
+        }
+
+        void arm(long now) {
+            armedAt = now;
+        }
+
+        void disarm() {
+            armedAt = 0;
+        }
+
+        @Override
+        public void run() {
+            long reported = 0;
+            while (true) {
+                try {
+                    Thread.sleep(100);
+                    long at = armedAt;
+                    if (at == 0 || at == reported || System.nanoTime() - at < thresholdNanos) {
+                        continue;
+                    }
+                    reported = at;
+                    for (int n = 0; n < 2 && armedAt == at; n++) {
+                        report(at);
+                        Thread.sleep(1000);
+                    }
+                } catch (Throwable e) {
+                    System.out.println("stall-watch: " + e);
+                }
+            }
+        }
+
+        private void report(long at) throws Exception {
+            StringBuilder b = new StringBuilder();
+            b.append(String.format("  STALL: first calls running for %.0f ms; main is %s at%n", ms(System.nanoTime() - at),
+                    main.getState()));
+            StackTraceElement[] st = main.getStackTrace();
+            for (int i = 0; i < Math.min(12, st.length); i++) {
+                b.append("      ").append(st[i]).append('\n');
+            }
+            long t0 = System.nanoTime();
+            String queue = dcmd("compilerQueue");
+            long t1 = System.nanoTime();
+            String threads = dcmd("threadPrint");
+            long t2 = System.nanoTime();
+            long queued = queue.lines().filter(l -> l.matches("\\s*\\d+\\s+.*")).count();
+            b.append(String.format("    Compiler.queue answered in %.1f ms: %d lines that look like tasks; first lines:%n",
+                    ms(t1 - t0), queued));
+            queue.lines().limit(8).forEach(l -> b.append("      ").append(l).append('\n'));
+            b.append(String.format("    Thread.print answered in %.1f ms; main and compiler threads:%n", ms(t2 - t1)));
+            for (String block : threads.split("\n\n")) {
+                if (block.startsWith("\"main\"") || block.contains("CompilerThread") || block.startsWith("\"VM Thread\"")) {
+                    block.lines().limit(14).forEach(l -> b.append("      ").append(l).append('\n'));
+                }
+            }
+            System.out.print(b);
+        }
+
+        private static String dcmd(String op) throws Exception {
+            return (String) ManagementFactory.getPlatformMBeanServer().invoke(
+                    new ObjectName("com.sun.management:type=DiagnosticCommand"), op,
+                    new Object[] {new String[0]}, new String[] {String[].class.getName()});
+        }
     }
 
     /** @return {collections, milliseconds} of every collector so far: a pause inside a switch shows here. */
