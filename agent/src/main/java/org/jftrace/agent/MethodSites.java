@@ -61,9 +61,8 @@ final class MethodSites extends AdviceAdapter {
     static final String RT = "org/jftrace/ftrace/";
     private static final String BSM_DESC =
             "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;I)Ljava/lang/invoke/CallSite;";
-    private static final Handle ENTRY_BSM = new Handle(H_INVOKESTATIC, RT + "Trampoline", "entry", BSM_DESC, false);
-    private static final Handle EXIT_BSM = new Handle(H_INVOKESTATIC, RT + "Trampoline", "exit", BSM_DESC, false);
-    private static final Handle KEY_BSM = new Handle(H_INVOKESTATIC, RT + "Trampoline", "key", BSM_DESC, false);
+    // One bootstrap handle for every site (Trampoline.site dispatches on the name): a class resolves it once.
+    private static final Handle SITE_BSM = new Handle(H_INVOKESTATIC, RT + "Trampoline", "site", BSM_DESC, false);
     private static final Type OBJECT = Type.getType(Object.class);
     private static final Type THROWABLE = Type.getType(Throwable.class);
 
@@ -136,7 +135,7 @@ final class MethodSites extends AdviceAdapter {
             // The static key: while nothing in the package is traced, C2 folds this branch and never
             // parses the entry site below (see StaticKey).
             skip = new Label();
-            invokeDynamic("jftrace_key", "()Z", KEY_BSM, ip);
+            invokeDynamic("jftrace_key", "()Z", SITE_BSM, ip);
             mv.visitJumpInsn(IFEQ, skip);
         }
         if (legacy) {
@@ -152,7 +151,7 @@ final class MethodSites extends AdviceAdapter {
                 d.append(argTypes[i].getDescriptor());
             }
             d.append(")Ljava/lang/Object;");
-            invokeDynamic("jftrace_entry", d.toString(), ENTRY_BSM, ip);
+            invokeDynamic("jftrace_entry", d.toString(), SITE_BSM, ip);
         }
         storeLocal(token);
         if (skip != null) {
@@ -394,7 +393,7 @@ final class MethodSites extends AdviceAdapter {
             return;
         }
         String d = value == null ? "(Ljava/lang/Object;)V" : "(" + value.getDescriptor() + "Ljava/lang/Object;)V";
-        invokeDynamic("jftrace_exit", d, EXIT_BSM, ip);
+        invokeDynamic("jftrace_exit", d, SITE_BSM, ip);
     }
 
     private void legacyExit(Type value, boolean isThrow) {
@@ -486,7 +485,7 @@ final class MethodSites extends AdviceAdapter {
             if (patchable) {
                 loadLocal(token);
                 invokeDynamic("jftrace_throw", "(Ljava/lang/Throwable;Ljava/lang/Object;)" + returnType.getDescriptor(),
-                        EXIT_BSM, ip);
+                        SITE_BSM, ip);
                 mv.visitInsn(returnType.getOpcode(IRETURN)); // straight to the writer: not an exit to instrument
             } else {
                 dup();
@@ -494,7 +493,7 @@ final class MethodSites extends AdviceAdapter {
                 if (legacy) {
                     legacyExit(null, true);
                 } else {
-                    invokeDynamic("jftrace_throw", "(Ljava/lang/Throwable;Ljava/lang/Object;)V", EXIT_BSM, ip);
+                    invokeDynamic("jftrace_throw", "(Ljava/lang/Throwable;Ljava/lang/Object;)V", SITE_BSM, ip);
                 }
                 throwException();
             }

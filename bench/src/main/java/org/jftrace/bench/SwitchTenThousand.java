@@ -67,6 +67,9 @@ public final class SwitchTenThousand {
 
     private static volatile int sink;
 
+    /** Classes defined during the first calls: each LambdaForm the JDK customizes for one method handle is one. */
+    private static final java.lang.management.ClassLoadingMXBean CLASSES = ManagementFactory.getClassLoadingMXBean();
+
     private static final StallWatch STALLS = StallWatch.start(Long.getLong("stallReportMillis", 1000));
 
     private SwitchTenThousand() {
@@ -166,6 +169,7 @@ public final class SwitchTenThousand {
             String stats = Ftrace.patchStats() + " " + Ftrace.keyStats();
             long batch = Ftrace.lastBatchNanos();
             int s = 0;
+            long classes0 = CLASSES.getTotalLoadedClassCount();
             long t2 = System.nanoTime();
             STALLS.arm(t2);
             for (int i = 0; i < k; i++) {
@@ -173,16 +177,20 @@ public final class SwitchTenThousand {
             }
             long t3 = System.nanoTime();
             STALLS.disarm();
+            long classesDefined = CLASSES.getTotalLoadedClassCount() - classes0;
             sink = s;
             long firstHits = hits.hits;
             int distinct = hits.distinct();
             Codelist after = Codelist.read();
             boolean ok = on ? firstHits == k && distinct == k : firstHits == 0;
             System.out.printf("switch %d %-3s setFilter %.2f ms (lastBatchNanos %.2f ms; gc during it: %d, %d ms; %s) | first calls of all %d: "
-                            + "%.2f ms, hits %d, distinct %d%s | tier-4 in use: gen %d -> %d, control %d -> %d, "
+                            + "%.2f ms, hits %d, distinct %d%s, classes defined %d | tier-4 in use: gen %d -> %d, control %d -> %d, "
                             + "other %d -> %d%n",
                     rep + 1, on ? "on" : "off", ms(t1 - t0), ms(batch), gc1[0] - gc0[0], gc1[1] - gc0[1], stats, k, ms(t3 - t2), firstHits, distinct,
-                    ok ? " OK" : " WRONG", before.gen, after.gen, before.plain, after.plain, before.other, after.other);
+                    ok ? " OK" : " WRONG", classesDefined, before.gen, after.gen, before.plain, after.plain, before.other, after.other);
+            if (ROUNDS_AFTER > 0) {
+                roundsAfter(gen);
+            }
         }
         Ftrace.unregisterFtraceFunction(ops);
     }
@@ -246,7 +254,7 @@ public final class SwitchTenThousand {
             b.append(String.format("  STALL: first calls running for %.0f ms; main is %s at%n", ms(System.nanoTime() - at),
                     main.getState()));
             StackTraceElement[] st = main.getStackTrace();
-            for (int i = 0; i < Math.min(12, st.length); i++) {
+            for (int i = 0; i < Math.min(60, st.length); i++) {
                 b.append("      ").append(st[i]).append('\n');
             }
             long t0 = System.nanoTime();
@@ -274,6 +282,39 @@ public final class SwitchTenThousand {
         }
     }
 
+    /**
+     * {@code -DroundsAfter=N}: after the first calls, N more rounds of all K, each timed, and the classes
+     * defined in each: prints the slowest rounds. A round in which the JDK customizes one LambdaForm per
+     * function (after 127 calls of a method handle through an invoker outside C2) stands out here.
+     */
+    private static final int ROUNDS_AFTER = Integer.getInteger("roundsAfter", 0);
+
+    private static void roundsAfter(IntBinaryOperator[] gen) {
+        long[] nanos = new long[ROUNDS_AFTER];
+        long[] classes = new long[ROUNDS_AFTER];
+        long total = 0;
+        for (int r = 0; r < ROUNDS_AFTER; r++) {
+            long c0 = CLASSES.getTotalLoadedClassCount();
+            long t0 = System.nanoTime();
+            sink = round(gen, sink);
+            nanos[r] = System.nanoTime() - t0;
+            classes[r] = CLASSES.getTotalLoadedClassCount() - c0;
+            total += nanos[r];
+        }
+        Integer[] order = new Integer[ROUNDS_AFTER];
+        for (int r = 0; r < ROUNDS_AFTER; r++) {
+            order[r] = r;
+        }
+        Arrays.sort(order, (a, b) -> Long.compare(nanos[b], nanos[a]));
+        StringBuilder b = new StringBuilder(String.format("  %d rounds after: %.1f ms in all; slowest (round: ms, classes defined):",
+                ROUNDS_AFTER, ms(total)));
+        for (int i = 0; i < Math.min(5, ROUNDS_AFTER); i++) {
+            int r = order[i];
+            b.append(String.format(" %d: %.1f, %d;", r + 2, ms(nanos[r]), classes[r])); // round 1 = the first calls
+        }
+        System.out.println(b);
+    }
+
     /** @return {collections, milliseconds} of every collector so far: a pause inside a switch shows here. */
     private static long[] gc() {
         long n = 0;
@@ -287,6 +328,7 @@ public final class SwitchTenThousand {
 
     /** Calls everything through one megamorphic interface call until all are C2-compiled. */
     private static Codelist warm(IntBinaryOperator[] gen, IntBinaryOperator[] plain, String what) throws Exception {
+        long classes0 = CLASSES.getTotalLoadedClassCount();
         long t0 = System.nanoTime();
         long lastCheck = t0;
         int rounds = 0;
@@ -301,14 +343,15 @@ public final class SwitchTenThousand {
                 lastCheck = now;
                 cl = Codelist.read();
                 if (now - t0 > WARM_TIMEOUT_NANOS) {
-                    System.out.printf("  %s: gave up after %.1f s with %d/%d gen and %d/%d control at tier 4%n",
-                            what, (now - t0) / 1e9, cl.gen, gen.length, cl.plain, plain.length);
+                    System.out.printf("  %s: gave up after %.1f s with %d/%d gen and %d/%d control at tier 4 (%d classes defined)%n",
+                            what, (now - t0) / 1e9, cl.gen, gen.length, cl.plain, plain.length,
+                            CLASSES.getTotalLoadedClassCount() - classes0);
                     return cl;
                 }
             }
         }
-        System.out.printf("  %s: all %d gen + %d control methods at tier 4 after %.1f s (%d rounds)%n", what,
-                gen.length, plain.length, (System.nanoTime() - t0) / 1e9, rounds);
+        System.out.printf("  %s: all %d gen + %d control methods at tier 4 after %.1f s (%d rounds, %d classes defined)%n", what,
+                gen.length, plain.length, (System.nanoTime() - t0) / 1e9, rounds, CLASSES.getTotalLoadedClassCount() - classes0);
         return cl;
     }
 

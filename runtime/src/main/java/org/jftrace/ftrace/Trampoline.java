@@ -101,6 +101,28 @@ public final class Trampoline {
     // ---------------------------------------------------------------------------------------------
     // Bootstrap methods. They must never throw: a failed link becomes a site that does nothing.
 
+    /**
+     * The bootstrap of every site the agent writes, which it names: {@code jftrace_key},
+     * {@code jftrace_entry}, {@code jftrace_exit} and {@code jftrace_throw}. One bootstrap handle
+     * for all of them because HotSpot resolves a bootstrap method handle once per class (its constant
+     * pool entry) and adapts it once per handle: with one handle, the entry and exit sites that first
+     * link when a function is traced (after its static key went on) reuse what the key's link resolved.
+     */
+    public static CallSite site(MethodHandles.Lookup caller, String name, MethodType type, int ip) {
+        switch (name) {
+            case "jftrace_key":
+                return key(caller, name, type, ip);
+            case "jftrace_entry":
+                return entry(caller, name, type, ip);
+            case "jftrace_exit":
+            case "jftrace_throw":
+                return exit(caller, name, type, ip);
+            default: // not written by our agent
+                FtraceLog.warn("unknown site " + name + " in " + caller.lookupClass().getName() + ": linked to nothing");
+                return new ConstantCallSite(MethodHandles.empty(type));
+        }
+    }
+
     /** Bootstrap of a method's entry site. */
     public static CallSite entry(MethodHandles.Lookup caller, String name, MethodType type, int ip) {
         try {

@@ -8,7 +8,7 @@ import org.jftrace.ftrace.Trampoline;
 
 /**
  * Test support: a function with real sites, without ASM. Its entry and exit handles come from the same
- * bootstrap methods the agent's invokedynamic instructions link to, so calls go through the real
+ * bootstrap method the agent's invokedynamic instructions link to, so calls go through the real
  * MutableCallSite, patch groups and trampoline.
  */
 final class Sites {
@@ -20,8 +20,8 @@ final class Sites {
     private Sites(int ip) {
         this.ip = ip;
         MethodHandles.Lookup l = MethodHandles.lookup();
-        this.entry = Trampoline.entry(l, "jftrace_entry", MethodType.methodType(Object.class), ip).dynamicInvoker();
-        this.exit = Trampoline.exit(l, "jftrace_exit", MethodType.methodType(void.class, Object.class), ip).dynamicInvoker();
+        this.entry = Trampoline.site(l, "jftrace_entry", MethodType.methodType(Object.class), ip).dynamicInvoker();
+        this.exit = Trampoline.site(l, "jftrace_exit", MethodType.methodType(void.class, Object.class), ip).dynamicInvoker();
     }
 
     /** A new function {@code cls.method()V}; names must be unique in the JVM. */
