@@ -152,6 +152,9 @@ public final class SwitchTenThousand {
         Ftrace.registerFtraceFunction(ops);
 
         Codelist before = warm(gen, plain, "initial");
+        System.gc();
+        System.out.printf("heap in use after the initial warm-up and a full collection: %.1f MB%n",
+                ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1e6);
         System.out.printf("agent's patching warm-up: %s%n", org.jftrace.ftrace.PatchWarmup.lastNanos() < 0 ? "did not run (to its end)"
                 : String.format("%.0f ms", ms(org.jftrace.ftrace.PatchWarmup.lastNanos())));
         boolean on = false;

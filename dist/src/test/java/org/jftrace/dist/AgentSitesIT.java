@@ -41,6 +41,23 @@ class AgentSitesIT {
     }
 
     @Test
+    void switchingFunctionsDefinesNoClassPerSwitchedFunction() throws Exception {
+        // Interpreted (-Xint), every call runs the site's chain where the JDK counts method handle
+        // calls; built per site, each switch would customize one handle, a class, per function.
+        ChildJvm r = ChildJvm.run("control=0,jmx=0,warmup=0",
+                List.of("-Xint", "-Djftrace.keyOffDelayMillis=0", "-cp", CP), "itest.AftermathApp");
+        assertThat(r.exitCode).as(r.toString()).isZero();
+        List<String> phases = r.lines().stream().filter(l -> l.startsWith("cycle ")).toList();
+        assertThat(phases).as(r.toString()).hasSize(4);
+        // The first phase also spins the JDK's shared forms of the chains' shapes; after that, a
+        // switch of the 40 functions may define a few classes, not one per function.
+        for (String phase : phases.subList(1, 4)) {
+            int defined = Integer.parseInt(phase.substring(phase.lastIndexOf(' ') + 1));
+            assertThat(defined).as(phase).isLessThan(10);
+        }
+    }
+
+    @Test
     void classOfALoaderWithNoParentLinksToTheBootRuntime() throws Exception {
         ChildJvm r = ChildJvm.run(null, List.of("-cp", CP), "itest.NoParentLoaderApp");
         assertThat(r.exitCode).as(r.toString()).isZero();

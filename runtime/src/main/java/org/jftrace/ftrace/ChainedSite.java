@@ -7,6 +7,11 @@ import java.lang.invoke.MutableCallSite;
 /**
  * A site switched without {@code setTarget} on anything compiled code depends on.
  *
+ * <p>Exit sites with a direct exit handler use this class; entry sites use the same scheme with hop
+ * handles shared by a group's sites instead of built per site ({@link Trampoline.EntrySite},
+ * {@link Hop}), because the JDK customizes every handle reached through {@code tail.dynamicInvoker()}
+ * outside C2: one class and one compilation per site and switch here.
+ *
  * <p>Its target is {@code wrap(g.guardWithTest(bound, tail))}, where {@code g} is its {@link PatchGroup}
  * and {@code tail} a private call site of its own. While {@code g} is valid, C1 and C2 fold the guard
  * to {@code bound} and never parse the fallback, so no compiled code depends on {@code tail}, and

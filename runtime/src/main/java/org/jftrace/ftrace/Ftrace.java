@@ -660,7 +660,7 @@ public final class Ftrace {
         group.members.add(rec);
         boolean whole = false;
         for (Trampoline.EntrySite site : rec.sites) {
-            whole |= !site.extend(group, site.bound(rec), site.slow(rec));
+            whole |= !site.extend(group, rec);
         }
         // Exit sites without a direct exit handler run the generic exit, unguarded, which is right for
         // every token; only direct exit handlers need them switched (see DirectTarget).
@@ -681,7 +681,7 @@ public final class Ftrace {
     static void relinkWhole(DynFtrace rec) {
         PatchGroup g = rec.group;
         for (Trampoline.EntrySite site : rec.sites) {
-            site.link(g, site.bound(rec), site.slow(rec));
+            site.link(g, rec);
         }
         if (rec.exitsDirect) {
             for (Trampoline.ExitSite site : rec.exitSites) {
@@ -778,7 +778,7 @@ public final class Ftrace {
     private static void attachEntry(DynFtrace rec, Trampoline.EntrySite site) {
         PatchGroup g = linkGroup(rec);
         // No compiled code depends on a new site yet, so this setTarget is cheap.
-        site.link(g, site.bound(rec), site.slow(rec));
+        site.link(g, rec);
         Trampoline.EntrySite[] s = Arrays.copyOf(rec.sites, rec.sites.length + 1);
         s[s.length - 1] = site;
         rec.sites = s;

@@ -81,13 +81,6 @@ public final class FtraceOps {
     /** The direct call resolved per function (ip), rebuilt when {@link #directCall} changes. Under the lock. */
     final java.util.Map<Integer, DirectTarget> directTargets = new java.util.HashMap<>();
 
-    /**
-     * Per erased site type: CALL_OPS with this ops and its callback already bound, so a switch binds
-     * only each site's ip ({@link Trampoline#boundTarget}).
-     */
-    final java.util.concurrent.ConcurrentHashMap<java.lang.invoke.MethodType, java.lang.invoke.MethodHandle> callOpsTargets =
-            new java.util.concurrent.ConcurrentHashMap<>();
-
     /** Throwables that escaped the callbacks; the first shuts the ops down. */
     volatile long failures;
     volatile Throwable firstFailure;

@@ -41,6 +41,12 @@ final class PatchGroup {
     private HashMap<MethodType, MethodHandle> tests;
     private volatile boolean invalidated;
 
+    /** The hop handles of this group's entry sites, per erased site type and binding (see {@link Hop}). */
+    private HashMap<MethodType, java.util.IdentityHashMap<Object, MethodHandle>> hops;
+    private MethodType lastHopType;
+    private Object lastHopBinding;
+    private MethodHandle lastHop;
+
     final List<DynFtrace> members = new ArrayList<>();
     /** Members that a batch has moved to another group: when all have, the group has no bystanders. */
     int movedOut;
@@ -70,6 +76,26 @@ final class PatchGroup {
             lastTest = tst;
         }
         return MethodHandles.guardWithTest(tst, target, fallback);
+    }
+
+    /**
+     * The hop handle that every entry site of this group with {@code rec}'s binding and erased type
+     * {@code erased} shares ({@link Trampoline.EntrySite}): built once per group, binding and type.
+     */
+    MethodHandle hop(DynFtrace rec, MethodType erased) {
+        Object b = rec.binding;
+        if (b == lastHopBinding && erased == lastHopType) { // one binding and type per batch is the common case
+            return lastHop;
+        }
+        if (hops == null) {
+            hops = new HashMap<>();
+        }
+        MethodHandle h = hops.computeIfAbsent(erased, k -> new java.util.IdentityHashMap<>())
+                .computeIfAbsent(b, k -> Trampoline.hop(this, rec, k, erased));
+        lastHopBinding = b;
+        lastHopType = erased;
+        lastHop = h;
+        return h;
     }
 
     /**

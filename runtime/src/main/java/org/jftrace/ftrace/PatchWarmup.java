@@ -92,7 +92,7 @@ public final class PatchWarmup {
             Trampoline.EntrySite site = new Trampoline.EntrySite(type);
             rec.group = linked;
             linked.members.add(rec);
-            site.link(linked, site.bound(rec), site.slow(rec));
+            site.link(linked, rec);
             rec.sites = new Trampoline.EntrySite[] {site};
             recs.add(rec);
         }
@@ -106,7 +106,7 @@ public final class PatchWarmup {
             Ftrace.switchBatch(recs, full);
             for (DynFtrace rec : full) { // chains full after MAX_HOPS rounds: relinked like the Compactor does
                 for (Trampoline.EntrySite site : rec.sites) {
-                    site.link(rec.group, site.bound(rec), site.slow(rec));
+                    site.link(rec.group, rec);
                 }
             }
         }

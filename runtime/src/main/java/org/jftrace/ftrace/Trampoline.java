@@ -38,6 +38,12 @@ public final class Trampoline {
     /** The boxed-arguments entry for any binding (FL_SAVE_REGS): one ops or a list. */
     private static final MethodHandle ENTER_REGS;
     private static final MethodHandle SLOW;
+    /** Entry chains (see {@link Hop}): a link's ip, its tail's target, the link after it. */
+    private static final MethodHandle HOP_IP;
+    private static final MethodHandle HOP_TARGET;
+    private static final MethodHandle HOP_NEXT;
+    private static final MethodHandle ENTER_REGS_HOP;
+    private static final MethodHandle SLOW_HOP;
     /** The exits by the site's value type: void, Z B C S I J F D, a reference, the thrown Throwable. */
     private static final MethodHandle EXIT_V;
     private static final MethodHandle EXIT_Z;
@@ -68,6 +74,14 @@ public final class Trampoline {
                     obj.appendParameterTypes(Object.class, int.class, boolean.class, Object[].class));
             SLOW = LOOKUP.findStatic(Trampoline.class, "slow",
                     obj.appendParameterTypes(DynFtrace.class, Object[].class));
+            HOP_IP = LOOKUP.findVirtual(Hop.class, "ip", MethodType.methodType(int.class));
+            HOP_TARGET = MethodHandles.filterReturnValue(
+                    LOOKUP.findVirtual(Hop.class, "tail", MethodType.methodType(CallSite.class)),
+                    LOOKUP.findVirtual(CallSite.class, "getTarget", MethodType.methodType(MethodHandle.class)));
+            HOP_NEXT = LOOKUP.findStatic(Hop.class, "next", MethodType.methodType(Hop.class, Hop.class));
+            ENTER_REGS_HOP = LOOKUP.findStatic(Trampoline.class, "enterRegsHop",
+                    obj.appendParameterTypes(Object.class, Hop.class, Object[].class));
+            SLOW_HOP = LOOKUP.findStatic(Trampoline.class, "slowHop", obj.appendParameterTypes(Hop.class, Object[].class));
             EXIT_V = LOOKUP.findStatic(Trampoline.class, "exitV", MethodType.methodType(void.class, Object.class));
             EXIT_Z = exitOf("exitZ", boolean.class);
             EXIT_B = exitOf("exitB", byte.class);
@@ -192,46 +206,151 @@ public final class Trampoline {
     }
 
     /**
-     * A method's entry site. Caches its slow path (which never changes) and its last bound target, so a
-     * switch that leaves its binding alone (a bystander in a patch group) builds no method handle.
+     * A method's entry site: the kernel's patchable call site with its per-site ops literal.
      *
-     * <p>Its chain (guards, tails, bound targets) has the site's erased type (references as Object):
-     * only the link views it at the site's type, once, so a switch builds no type adapter per site, and
-     * sites of different reference types share method-handle shapes. The view costs nothing compiled:
-     * the arguments only widen.
+     * <p>Its target is {@code H(head)}: a hop handle {@code H} bound to the site's first {@link Hop}
+     * link, viewed at the site's type. A hop handle is shared by every site of a {@link PatchGroup}
+     * with the same binding and erased type: {@code H(link, args) = group valid ? bound(link.ip, args)
+     * : link.tail.target(next(link), args)}. A switch sets the tail of the site's current link to the
+     * new group's hop ({@link #extend}) and moves on to the next link; when the batch invalidates the
+     * old group, compiled code falls through the dead guard to it. No compiled code depends on a tail
+     * before its guard dies, so setting it deoptimises nothing, as in {@link ChainedSite}; and since
+     * the hop handles are shared, the JDK customizes one per group and binding, not one per function
+     * (see {@link Hop}).
+     *
+     * <p>The links are made when the site links, {@link ChainedSite#MAX_HOPS} of them with a tail each
+     * (a record's fields are final); when they are used up, the site is relinked whole.
      */
-    static final class EntrySite extends ChainedSite {
-        private MethodHandle slow;
-        private Object boundFor;
-        private Object boundForDirect;
-        private MethodHandle bound;
+    static final class EntrySite extends MutableCallSite {
+        private final MethodType innerType;
+        /** The link whose tail the next switch sets; null before the first link. */
+        private Hop current;
+        private int hops;
 
         EntrySite(MethodType type) {
-            super(type, type.erase());
+            super(type);
+            this.innerType = type.erase();
         }
 
-        @Override
-        MethodHandle wrap(MethodHandle guarded) {
-            return guarded.asType(type());
+        MethodType innerType() {
+            return innerType;
         }
 
-        MethodHandle slow(DynFtrace rec) {
-            if (slow == null) {
-                slow = slowTarget(rec, innerType());
+        int hops() {
+            return hops;
+        }
+
+        /**
+         * Sets the whole target, with fresh links, bound to {@code rec}'s binding behind {@code g}: a
+         * {@code setTarget} that is cheap only while no compiled code depends on the site (a new one),
+         * else one deoptimisation pass. Caller holds Ftrace's lock.
+         */
+        void link(PatchGroup g, DynFtrace rec) {
+            HopShapes shapes = HopShapes.of(innerType);
+            Hop head = null;
+            for (int i = 0; i <= ChainedSite.MAX_HOPS; i++) { // the last link keeps the shared slow tail
+                head = new Hop(rec.ip, rec, head == null ? shapes.lastTail : new MutableCallSite(shapes.slow), head);
             }
-            return slow;
+            setTarget(MethodHandles.insertArguments(g.hop(rec, innerType), 0, head).asType(type()));
+            current = head;
+            hops = 0;
         }
 
-        MethodHandle bound(DynFtrace rec) {
-            Object b = rec.binding;
-            Object d = rec.direct();
-            if (bound == null || b != boundFor || d != boundForDirect) {
-                bound = boundTarget(rec, b, innerType());
-                boundFor = b;
-                boundForDirect = d;
+        /**
+         * Prepares a switch to {@code rec}'s binding behind {@code g}, taking effect when the site's
+         * current group is invalidated. @return false if the links are used up: the caller must
+         * {@link #link} the site after the invalidation instead.
+         */
+        boolean extend(PatchGroup g, DynFtrace rec) {
+            Hop h = current;
+            if (h == null || h.next() == null) {
+                return false;
             }
-            return bound;
+            ((MutableCallSite) h.tail()).setTarget(g.hop(rec, innerType));
+            current = h.next();
+            hops++;
+            return true;
         }
+    }
+
+    /**
+     * What every entry site of one erased type shares: the type of its hop handles
+     * {@code (Hop, args...)Object}, the fallback through a link's tail, the slow path, and the last
+     * link's tail.
+     */
+    static final class HopShapes {
+        private static final java.util.concurrent.ConcurrentHashMap<MethodType, HopShapes> SHAPES =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
+        final MethodType hopType;
+        /** {@code (link, args) -> link.tail.target(next(link), args)}: the exact invoker reaches a shared hop. */
+        final MethodHandle fallback;
+        /** The slow path (reads the record's binding on each call): a tail's target until a switch sets it. */
+        final MethodHandle slow;
+        final MethodHandle nop;
+        final CallSite lastTail;
+
+        private HopShapes(MethodType erased) {
+            hopType = erased.insertParameterTypes(0, Hop.class);
+            MethodHandle invoke = MethodHandles.filterArguments(MethodHandles.exactInvoker(hopType), 1, HOP_NEXT);
+            fallback = MethodHandles.foldArguments(invoke, HOP_TARGET);
+            slow = collectAfterHop(SLOW_HOP, hopType);
+            nop = MethodHandles.empty(hopType);
+            lastTail = new ConstantCallSite(slow);
+        }
+
+        static HopShapes of(MethodType erased) {
+            HopShapes s = SHAPES.get(erased);
+            return s != null ? s : SHAPES.computeIfAbsent(erased, HopShapes::new);
+        }
+    }
+
+    /** The hop handle of {@code binding} behind {@code g} for sites of erased type {@code e}. */
+    static MethodHandle hop(PatchGroup g, DynFtrace rec, Object binding, MethodType e) {
+        HopShapes shapes = HopShapes.of(e);
+        return g.guardWithTest(hopBound(rec, binding, shapes), shapes.fallback);
+    }
+
+    /** A hop's target while its group is valid, {@code (Hop, args...)Object}, for {@code binding}. */
+    private static MethodHandle hopBound(DynFtrace rec, Object binding, HopShapes shapes) {
+        MethodType t = shapes.hopType;
+        if (binding == OpsListFunc.NOP) {
+            return shapes.nop;
+        }
+        if (binding instanceof DirectTarget) { // per function anyway: its handlers are typed for it
+            try {
+                return MethodHandles.dropArguments(((DirectTarget) binding).entryTarget(t.dropParameterTypes(0, 1)), 0, Hop.class);
+            } catch (RuntimeException e) { // e.g. a handler naming a class of another loader
+                FtraceLog.warn("cannot bind the direct call of " + rec.name + " exactly (" + e + "); it is called boxed");
+                return shapes.slow;
+            }
+        }
+        boolean regs = binding instanceof FtraceOps
+                ? ((FtraceOps) binding).hasFlag(FtraceOps.FL_SAVE_REGS)
+                : ((OpsListFunc) binding).saveRegs;
+        if (regs) {
+            return collectAfterHop(MethodHandles.insertArguments(ENTER_REGS_HOP, 0, binding), t);
+        }
+        MethodHandle byIp;
+        if (binding instanceof FtraceOps) {
+            // The callback is bound too: a constant receiver C2 can inline, where op.func would be a
+            // load of a non-trusted final field and a call profiled by every ops of the JVM.
+            FtraceOps op = (FtraceOps) binding;
+            byIp = MethodHandles.insertArguments(CALL_OPS, 0, op, op.func);
+        } else {
+            byIp = MethodHandles.insertArguments(LIST_FUNC, 0, binding);
+        }
+        MethodHandle byHop = MethodHandles.filterArguments(byIp, 0, HOP_IP);
+        return MethodHandles.dropArguments(byHop, 1, t.parameterList().subList(1, t.parameterCount()));
+    }
+
+    /** Adapts {@code h(Hop, Object[])Object} to {@code (Hop, args...)Object}, boxing the arguments. */
+    private static MethodHandle collectAfterHop(MethodHandle h, MethodType hopType) {
+        int n = hopType.parameterCount() - 1;
+        if (n == 0) {
+            return MethodHandles.insertArguments(h, 1, (Object) NO_ARGS).asType(hopType);
+        }
+        return h.asCollector(Object[].class, n).asType(hopType);
     }
 
     /**
@@ -339,73 +458,6 @@ public final class Trampoline {
     // ---------------------------------------------------------------------------------------------
     // Targets
 
-    /** The target of an entry site for {@code binding}, not yet guarded. */
-    static MethodHandle boundTarget(DynFtrace rec, Object binding, MethodType type) {
-        if (binding == OpsListFunc.NOP) {
-            return template(type, NOP_TEMPLATE).asType(type);
-        }
-        if (binding instanceof DirectTarget) {
-            try {
-                return ((DirectTarget) binding).entryTarget(type);
-            } catch (RuntimeException e) { // e.g. a handler naming a class of another loader
-                FtraceLog.warn("cannot bind the direct call of " + rec.name + " exactly (" + e + "); it is called boxed");
-                return collect(MethodHandles.insertArguments(SLOW, 0, rec), type);
-            }
-        }
-        if (binding instanceof FtraceOps) {
-            FtraceOps op = (FtraceOps) binding;
-            if (op.hasFlag(FtraceOps.FL_SAVE_REGS)) {
-                return collect(MethodHandles.insertArguments(ENTER_REGS, 0, op, rec.ip, rec.hasReceiver), type);
-            }
-            // The callback is bound too: a constant receiver C2 can inline, where op.func would be a
-            // load of a non-trusted final field and a call profiled by every ops of the JVM.
-            // type is the chain's erased type (EntrySite.innerType), the key of the ops' cache
-            MethodHandle withOps = op.callOpsTargets.computeIfAbsent(type, e -> MethodHandles.insertArguments(
-                    template(e, CALL_OPS_TEMPLATE), e.parameterCount(), op, op.func));
-            return MethodHandles.insertArguments(withOps, type.parameterCount(), rec.ip).asType(type);
-        }
-        OpsListFunc list = (OpsListFunc) binding;
-        if (list.saveRegs) {
-            return collect(MethodHandles.insertArguments(ENTER_REGS, 0, list, rec.ip, rec.hasReceiver), type);
-        }
-        return MethodHandles.insertArguments(template(type, LIST_FUNC_TEMPLATE), type.parameterCount(), list, rec.ip)
-                .asType(type);
-    }
-
-    private static final int NOP_TEMPLATE = 0;
-    private static final int CALL_OPS_TEMPLATE = 1;
-    private static final int LIST_FUNC_TEMPLATE = 2;
-    /**
-     * Per erased site type: the nop, and CALL_OPS and the list func with the site's arguments dropped
-     * in front. A switch then binds the ops (and ip) to a template and views it at the site's type
-     * ({@code asType} from erased references needs no adapter), where building the drop for every site
-     * made and interned a new MethodType each time: a fifth of a 10,000-function batch in a profile.
-     */
-    private static final java.util.concurrent.ConcurrentHashMap<MethodType, MethodHandle[]> TEMPLATES =
-            new java.util.concurrent.ConcurrentHashMap<>();
-
-    private static MethodHandle template(MethodType type, int which) {
-        return TEMPLATES.computeIfAbsent(type.erase(), e -> new MethodHandle[] {
-            MethodHandles.empty(e),
-            MethodHandles.dropArguments(CALL_OPS, 0, e.parameterList()),
-            MethodHandles.dropArguments(LIST_FUNC, 0, e.parameterList()),
-        })[which];
-    }
-
-    /** The slow path of an entry site (the chain's initial fallback): reads the record's ops on each call. */
-    static MethodHandle slowTarget(DynFtrace rec, MethodType type) {
-        return collect(MethodHandles.insertArguments(SLOW, 0, rec), type);
-    }
-
-    /** Adapts {@code h(Object[])Object} to the site's type, boxing the arguments into the array. */
-    private static MethodHandle collect(MethodHandle h, MethodType type) {
-        int n = type.parameterCount();
-        if (n == 0) {
-            return MethodHandles.insertArguments(h, 0, (Object) NO_ARGS).asType(type);
-        }
-        return h.asCollector(Object[].class, n).asType(type);
-    }
-
     // The trampolines themselves. Everything they call is written not to throw; they catch nothing
     // here so that C2 sees the smallest possible code on the hot path.
 
@@ -429,6 +481,14 @@ public final class Trampoline {
             throw f.direct.signal(f.replacement, f); // a live patch in the list path: skip the body
         }
         return f;
+    }
+
+    static Object enterRegsHop(Object binding, Hop h, Object[] all) {
+        return enterRegs(binding, h.ip(), h.rec().hasReceiver, all);
+    }
+
+    static Object slowHop(Hop h, Object[] all) {
+        return slow(h.rec(), all);
     }
 
     /**

@@ -30,7 +30,7 @@ class PatchWarmupTest {
         PatchGroup g = new PatchGroup(null);
         rec.group = g;
         g.members.add(rec);
-        site.link(g, site.bound(rec), site.slow(rec));
+        site.link(g, rec);
         rec.sites = new Trampoline.EntrySite[] {site};
         java.lang.invoke.MethodHandle call = site.dynamicInvoker();
         assertThat(call.invoke((Object) "x")).isNull();
