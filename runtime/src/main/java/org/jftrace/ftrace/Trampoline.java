@@ -232,10 +232,6 @@ public final class Trampoline {
             this.innerType = type.erase();
         }
 
-        MethodType innerType() {
-            return innerType;
-        }
-
         int hops() {
             return hops;
         }
@@ -456,8 +452,6 @@ public final class Trampoline {
     }
 
     // ---------------------------------------------------------------------------------------------
-    // Targets
-
     // The trampolines themselves. Everything they call is written not to throw; they catch nothing
     // here so that C2 sees the smallest possible code on the hot path.
 
