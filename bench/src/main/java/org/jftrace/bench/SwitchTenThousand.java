@@ -261,9 +261,9 @@ public final class SwitchTenThousand {
                 b.append("      ").append(st[i]).append('\n');
             }
             long t0 = System.nanoTime();
-            String queue = dcmd("compilerQueue");
+            String queue = diagnosticCommand("compilerQueue");
             long t1 = System.nanoTime();
-            String threads = dcmd("threadPrint");
+            String threads = diagnosticCommand("threadPrint");
             long t2 = System.nanoTime();
             long queued = queue.lines().filter(l -> l.matches("\\s*\\d+\\s+.*")).count();
             b.append(String.format("    Compiler.queue answered in %.1f ms: %d lines that look like tasks; first lines:%n",
@@ -276,12 +276,6 @@ public final class SwitchTenThousand {
                 }
             }
             System.out.print(b);
-        }
-
-        private static String dcmd(String op) throws Exception {
-            return (String) ManagementFactory.getPlatformMBeanServer().invoke(
-                    new ObjectName("com.sun.management:type=DiagnosticCommand"), op,
-                    new Object[] {new String[0]}, new String[] {String[].class.getName()});
         }
     }
 
@@ -390,6 +384,13 @@ public final class SwitchTenThousand {
         return nanos / 1e6;
     }
 
+    /** Runs a diagnostic command ({@code jcmd}'s, by its MBean operation name) in this JVM: its output. */
+    static String diagnosticCommand(String operation) throws Exception {
+        return (String) ManagementFactory.getPlatformMBeanServer().invoke(
+                new ObjectName("com.sun.management:type=DiagnosticCommand"), operation,
+                new Object[] {new String[0]}, new String[] {String[].class.getName()});
+    }
+
     /** The in-use tier-4 nmethods, from the {@code Compiler.codelist} diagnostic command. */
     static final class Codelist {
         int gen;
@@ -397,9 +398,7 @@ public final class SwitchTenThousand {
         int other;
 
         static Codelist read() throws Exception {
-            String text = (String) ManagementFactory.getPlatformMBeanServer().invoke(
-                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "compilerCodelist",
-                    new Object[] {new String[0]}, new String[] {String[].class.getName()});
+            String text = diagnosticCommand("compilerCodelist");
             Codelist c = new Codelist();
             for (String line : text.split("\n")) {
                 // "<compile id> <comp level> <state> <method> [<addresses>]", state 0 = in use

@@ -101,7 +101,7 @@ final class StaticKey {
         flip(due);
     }
 
-    /** Keys on, keys waiting to go off, and flips so far, for patchStats. Caller holds Ftrace's lock. */
+    /** Keys on, keys waiting to go off, and flips so far, for Ftrace.keyStats. Caller holds Ftrace's lock. */
     static String stats() {
         return "keys_on=" + keysOn + " keys_pending_off=" + PENDING_OFF.size() + " key_flips=" + flips;
     }

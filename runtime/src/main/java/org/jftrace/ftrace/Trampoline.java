@@ -486,8 +486,9 @@ public final class Trampoline {
     }
 
     /**
-     * The slow path: runs between a batch's guard invalidation and the relink of the site, and for
-     * class files too old for invokedynamic. Reads the record's ops like arm64's ftrace_caller reads the
+     * The slow path: the target of a chain's tail until a switch sets it (reached only past the last
+     * link, or if a tail's new target is not yet visible to a thread), a direct call that cannot be
+     * bound exactly, and class files too old for invokedynamic. Reads the record's ops like arm64's ftrace_caller reads the
      * per-site literal.
      */
     static Object slow(DynFtrace rec, Object[] all) {
