@@ -17,9 +17,7 @@ import java.lang.invoke.CallSite;
  * @param ip   the function
  * @param rec  its record (the slow path and FL_SAVE_REGS read it)
  * @param tail the call site whose target the next switch sets: the next hop, shared by a group
- * @param next the link the next hop gets; null for a segment's last link, whose tail is either the
- *             shared slow target (the final link) or, once a switch bridged it, a handle bound to the
- *             next segment's head ({@link Trampoline.EntrySite#extend})
+ * @param next the link the next hop gets; null for the last one, which keeps its slow target
  */
 record Hop(int ip, DynFtrace rec, CallSite tail, Hop next) {
 

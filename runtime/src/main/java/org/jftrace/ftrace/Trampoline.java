@@ -218,26 +218,10 @@ public final class Trampoline {
      * the hop handles are shared, the JDK customizes one per group and binding, not one per function
      * (see {@link Hop}).
      *
-     * <p>Links are made ahead (a record's fields are final), in segments. A new site gets a first
-     * segment of {@link #FIRST_HOPS} links, enough for what most functions ever see (their package's
-     * first switch, then "on" and "off" twice), since every link costs a call site (on JDK 17 with a
-     * cleaner) and most linked functions are never switched. The switch that uses a first segment's last link
-     * <em>bridges</em> it: it makes a second segment, up to {@link ChainedSite#MAX_HOPS} links in all,
-     * and sets the last tail to a handle bound to that segment's head. That handle is per site, so
-     * the JDK may customize it (see {@link Hop}): once per site per relink, not per switch. A site
-     * relinked whole (the {@link Compactor}, a full chain) has proved it is switched often and gets a
-     * single segment of {@code MAX_HOPS} links.
+     * <p>The links are made when the site links, {@link ChainedSite#MAX_HOPS} of them with a tail each
+     * (a record's fields are final); when they are used up, the site is relinked whole.
      */
     static final class EntrySite extends MutableCallSite {
-        /**
-         * The links of a new site's first segment: each is a record and a call site, about 240 bytes
-         * on JDK 17 (the call site registers a cleaner) and 140 on JDK 25. One short of
-         * {@link ChainedSite#COMPACT_AT}, so that the bridge, whose handle the JDK may customize, only
-         * serves sites switched often enough to be compacted soon anyway (docs/benchmarks.md, section 5).
-         */
-        static final int FIRST_HOPS = Math.max(1, Math.min(ChainedSite.MAX_HOPS,
-                Integer.getInteger("jftrace.firstHops", ChainedSite.COMPACT_AT - 1)));
-
         private final MethodType innerType;
         /** The link whose tail the next switch sets; null before the first link. */
         private Hop current;
@@ -252,15 +236,6 @@ public final class Trampoline {
             return hops;
         }
 
-        /** Links from the current one to the end of its segment: what the site holds ahead. */
-        int linksAhead() {
-            int n = 0;
-            for (Hop h = current; h != null; h = h.next()) {
-                n++;
-            }
-            return n;
-        }
-
         /**
          * Sets the whole target, with fresh links, bound to {@code rec}'s binding behind {@code g}: a
          * {@code setTarget} that is cheap only while no compiled code depends on the site (a new one),
@@ -268,24 +243,13 @@ public final class Trampoline {
          */
         void link(PatchGroup g, DynFtrace rec) {
             HopShapes shapes = HopShapes.of(innerType);
-            Hop head = current == null && FIRST_HOPS < ChainedSite.MAX_HOPS
-                    ? segment(rec, shapes, FIRST_HOPS, false)
-                    : segment(rec, shapes, ChainedSite.MAX_HOPS, true);
+            Hop head = null;
+            for (int i = 0; i <= ChainedSite.MAX_HOPS; i++) { // the last link keeps the shared slow tail
+                head = new Hop(rec.ip, rec, head == null ? shapes.lastTail : new MutableCallSite(shapes.slow), head);
+            }
             setTarget(MethodHandles.insertArguments(g.hop(rec, innerType), 0, head).asType(type()));
             current = head;
             hops = 0;
-        }
-
-        /**
-         * {@code tails} links with a tail each, then, if {@code last}, the final link, which keeps the
-         * shared slow tail; otherwise the last link's tail is kept for a bridge ({@link #extend}).
-         */
-        private static Hop segment(DynFtrace rec, HopShapes shapes, int tails, boolean last) {
-            Hop head = last ? new Hop(rec.ip, rec, shapes.lastTail, null) : null;
-            for (int i = 0; i < tails; i++) {
-                head = new Hop(rec.ip, rec, new MutableCallSite(shapes.slow), head);
-            }
-            return head;
         }
 
         /**
@@ -295,19 +259,11 @@ public final class Trampoline {
          */
         boolean extend(PatchGroup g, DynFtrace rec) {
             Hop h = current;
-            if (h == null || !(h.tail() instanceof MutableCallSite)) { // not linked, or the final link
+            if (h == null || h.next() == null) {
                 return false;
             }
-            MutableCallSite tail = (MutableCallSite) h.tail();
-            MethodHandle hop = g.hop(rec, innerType);
-            if (h.next() != null) {
-                tail.setTarget(hop);
-                current = h.next();
-            } else { // a first segment's last link: bridge to a second segment
-                Hop more = segment(rec, HopShapes.of(innerType), ChainedSite.MAX_HOPS - hops - 1, true);
-                tail.setTarget(MethodHandles.dropArguments(MethodHandles.insertArguments(hop, 0, more), 0, Hop.class));
-                current = more;
-            }
+            ((MutableCallSite) h.tail()).setTarget(g.hop(rec, innerType));
+            current = h.next();
             hops++;
             return true;
         }
