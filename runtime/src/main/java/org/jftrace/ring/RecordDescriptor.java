@@ -32,6 +32,9 @@ package org.jftrace.ring;
  *  MARKER        -          -       -                -                     -
  *  STACK         function   frames  -                -                     -
  * </pre>
+ * A payload word marked {@code -} is not written: it holds whatever an older record left in the slot,
+ * and readers never decode it ({@link TraceRecord}'s accessors check the type first). Two fewer stores
+ * for a graph entry, one for a function record.
  *
  * <p>MARKER text and STACK frames do not fit in 32 bytes. They go to the buffer's side table: an
  * {@code Object[]} parallel to the record slots, written by the same single writer, where slot i holds

@@ -134,13 +134,14 @@ abstract class TraceBufferPad3 extends TraceBufferConsumerFields {
  * <ol>
  *   <li>if {@code head >= limit} (opaque load) take the slow path: it honours kicks, and with overwrite
  *       off it checks the consumer's tail (acquire) and drops the record, counting it lost, when full;</li>
- *   <li>plain stores of the side reference (MARKER/STACK) and the four words into the slot;</li>
+ *   <li>plain stores of the side reference (MARKER/STACK) and of the record's words into the slot (two
+ *       to four: unused payload words are left as they are, see {@link RecordDescriptor});</li>
  *   <li>{@code head = p + 1} with a release store: the record happens-before any reader that sees it;</li>
  *   <li>a store-store fence, so that the next record's stores cannot become visible before this head
  *       (a reader seeing any word of the record at position q therefore also sees {@code head >= q}).</li>
  * </ol>
- * On x86 steps 3 and 4 compile to a plain store; the whole write is a bounds check, four stores and an
- * increment.
+ * On x86 steps 3 and 4 compile to a plain store; the whole write is a bounds check, two to four stores
+ * and an increment.
  *
  * <h2>Read protocol (snapshot and consumer): detect overwrites, never block the writer</h2>
  * <ol>
@@ -224,7 +225,7 @@ public final class TraceBuffer extends TraceBufferPad3 {
         if (h >= (long) LIMIT.getOpaque(this) && !writeSlowPath(h)) {
             return false;
         }
-        put(h, timestamp, RecordDescriptor.header(TYPE_FUNCTION, 0, 0, ip), parentIp, 0L);
+        put(h, timestamp, RecordDescriptor.header(TYPE_FUNCTION, 0, 0, ip), parentIp);
         return true;
     }
 
@@ -241,7 +242,7 @@ public final class TraceBuffer extends TraceBufferPad3 {
         if (h >= (long) LIMIT.getOpaque(this) && !writeSlowPath(h)) {
             return false;
         }
-        put(h, timestamp, RecordDescriptor.header(TYPE_GRAPH_ENTRY, 0, depth, ip), 0L, 0L);
+        put(h, timestamp, RecordDescriptor.header(TYPE_GRAPH_ENTRY, 0, depth, ip));
         return true;
     }
 
@@ -280,7 +281,7 @@ public final class TraceBuffer extends TraceBufferPad3 {
             return false;
         }
         side[(int) h & mask] = text; // ordered with the record's words by the same release/fence
-        put(h, timestamp, RecordDescriptor.header(TYPE_MARKER, 0, 0, 0), 0L, 0L);
+        put(h, timestamp, RecordDescriptor.header(TYPE_MARKER, 0, 0, 0));
         return true;
     }
 
@@ -299,7 +300,7 @@ public final class TraceBuffer extends TraceBufferPad3 {
         }
         side[(int) h & mask] = frames;
         final int depth = frames == null ? 0 : frames.length;
-        put(h, timestamp, RecordDescriptor.header(TYPE_STACK, 0, depth, ip), 0L, 0L);
+        put(h, timestamp, RecordDescriptor.header(TYPE_STACK, 0, depth, ip));
         return true;
     }
 
@@ -311,6 +312,33 @@ public final class TraceBuffer extends TraceBufferPad3 {
         d[i + 1] = header;
         d[i + 2] = payload1;
         d[i + 3] = payload2;
+        publish(h);
+    }
+
+    /**
+     * A record whose type has one payload word: the other keeps what an older record left there.
+     * Safe because readers decode a payload word only for the types that write it ({@link TraceRecord}),
+     * and one store fewer on the hot path.
+     */
+    private void put(final long h, final long timestamp, final long header, final long payload1) {
+        final long[] d = data;
+        final int i = ((int) h & mask) << RECORD_WORDS_SHIFT;
+        d[i] = timestamp;
+        d[i + 1] = header;
+        d[i + 2] = payload1;
+        publish(h);
+    }
+
+    /** A record whose type has no payload (graph entry, marker, stack): two stores, as above. */
+    private void put(final long h, final long timestamp, final long header) {
+        final long[] d = data;
+        final int i = ((int) h & mask) << RECORD_WORDS_SHIFT;
+        d[i] = timestamp;
+        d[i + 1] = header;
+        publish(h);
+    }
+
+    private void publish(final long h) {
         // release: the record's words (and side reference) happen-before a reader's acquire of head >= h + 1
         HEAD.setRelease(this, h + 1);
         // the next record's stores must not pass this head store: a reader that sees a torn slot must

@@ -47,6 +47,27 @@ class TraceBufferTest {
     }
 
     @Test
+    void aRecordWrittenOverAnOlderOneNeverShowsTheOlderPayload() {
+        final TraceBuffer b = small(1).current(); // 32 slots
+        for (int i = 0; i < 32; i++) { // fill every slot with payload words that are not 0
+            b.writeGraphReturn(i, 9, 1, 0x5EED_0000L + i, 0x7E7E_7E7EL, false);
+        }
+        b.writeFunction(100, 7, 3); // slots 0, 1, 2: written over returns, with fewer words
+        b.writeGraphEntry(101, 8, 2);
+        b.writeMarker(102, "m");
+        final List<TraceRecord> rs = instance.snapshot(b);
+        final List<TraceRecord> last = rs.subList(rs.size() - 3, rs.size());
+        assertThat(last).extracting(TraceRecord::type).containsExactly(RecordDescriptor.TYPE_FUNCTION,
+                RecordDescriptor.TYPE_GRAPH_ENTRY, RecordDescriptor.TYPE_MARKER);
+        assertThat(last.get(0).parentIp()).isEqualTo(3);
+        assertThat(last).extracting(TraceRecord::callTime).containsOnly(0L);
+        assertThat(last).extracting(TraceRecord::returnValueBits).containsOnly(0L);
+        assertThat(last.get(1).parentIp()).isZero();
+        assertThat(last.get(2).markerText()).isEqualTo("m");
+        assertThat(rs.get(rs.size() - 4).callTime()).isEqualTo(0x5EED_0000L + 31); // an older return is intact
+    }
+
+    @Test
     void markerTextAndStackFramesRoundTripThroughTheSideTable() {
         final TraceBuffer b = instance.current();
         final StackTraceElement[] frames = new Throwable().getStackTrace();
