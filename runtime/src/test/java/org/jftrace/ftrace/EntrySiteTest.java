@@ -12,11 +12,11 @@ import org.junit.jupiter.api.Test;
 class EntrySiteTest {
 
     private final AtomicInteger calls = new AtomicInteger();
-    private final FtraceOps op = new FtraceOps("segments", 0, (ip, parentIp, o, regs) -> calls.incrementAndGet());
+    private final FtraceOps op = new FtraceOps("chain", 0, (ip, parentIp, o, regs) -> calls.incrementAndGet());
 
     /** A private record and site, linked in a group of their own: no table or filter sees them. */
     private static DynFtrace linked(Trampoline.EntrySite site) {
-        DynFtrace rec = new DynFtrace(0, "segments", null, null, true, false);
+        DynFtrace rec = new DynFtrace(0, "chain", null, null, true, false);
         PatchGroup g = new PatchGroup(null);
         rec.group = g;
         g.members.add(rec);
