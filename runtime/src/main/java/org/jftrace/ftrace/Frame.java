@@ -12,6 +12,17 @@ package org.jftrace.ftrace;
  */
 final class Frame extends Regs {
 
+    /** For {@link ThreadCtx#forget}, the only writer of {@link #binding} besides the owner thread. */
+    static final java.lang.invoke.VarHandle BINDING;
+
+    static {
+        try {
+            BINDING = java.lang.invoke.MethodHandles.lookup().findVarHandle(Frame.class, "binding", Object.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     final ThreadCtx ctx;
     /** 1-based depth on the thread's shadow stack. */
     final int depth;
@@ -29,7 +40,11 @@ final class Frame extends Regs {
      */
     byte exitKind;
     int ip;
-    /** What the entry called: an {@link FtraceOps} or an {@link OpsListFunc}. */
+    /**
+     * What the entry called: an {@link FtraceOps} or an {@link OpsListFunc}. A CALL_OPS exit leaves its
+     * ops here and the next activation stores only a different one: a reference store is a G1 write
+     * barrier per call. {@link ThreadCtx#forget} drops an ops from idle frames when it is unregistered.
+     */
     Object binding;
     /** Which ops of the binding the entry called (bit i = list position i). */
     long calledMask;
@@ -65,7 +80,9 @@ final class Frame extends Regs {
             clearExtras();
         }
         this.ip = ip;
-        this.binding = binding;
+        if (this.binding != binding) { // see binding
+            this.binding = binding;
+        }
         this.calledMask = mask;
         this.exitKind = exitKind;
         this.data0 = 0;

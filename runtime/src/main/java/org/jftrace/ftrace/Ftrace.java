@@ -178,6 +178,7 @@ public final class Ftrace {
         }
         synchronize();
         synchronized (LOCK) {
+            ThreadCtx.forget(op);
             FREE_SLOTS.add(op.slot);
             op.slot = -1;
             op.setState(FtraceOps.STATE_UNREGISTERED);

@@ -25,10 +25,14 @@ final class ThreadCtx {
     private static final ThreadLocal<ThreadCtx> CURRENT = ThreadLocal.withInitial(ThreadCtx::create);
 
     private static final VarHandle SEQ;
+    private static final VarHandle LAST_LOCAL_OWNER;
+    private static final VarHandle LAST_LOCAL_VALUE;
 
     static {
         try {
             SEQ = MethodHandles.lookup().findVarHandle(ThreadCtx.class, "seq", long.class);
+            LAST_LOCAL_OWNER = MethodHandles.lookup().findVarHandle(ThreadCtx.class, "lastLocalOwner", Object.class);
+            LAST_LOCAL_VALUE = MethodHandles.lookup().findVarHandle(ThreadCtx.class, "lastLocalValue", Object.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -151,6 +155,50 @@ final class ThreadCtx {
     }
 
     /**
+     * Drops {@code op} from every thread's context: from its idle frames (a CALL_OPS exit leaves its ops
+     * in its frame, {@link Frame#binding}) and from its ops-local values ({@link #local}). Otherwise an
+     * unregistered ops, and what its callback and its locals hold (a trace instance, a thread's buffer),
+     * would stay reachable from every thread that traced with it and traces nothing more.
+     *
+     * <p>Called after the grace period, under Ftrace's lock, with {@code op} no longer live and its slot
+     * not yet free. No ops that is not live can be activated (and none becomes live while the lock is
+     * held), so a frame bound to one is idle, or active in a call its entry reached before: left alone.
+     * Such a frame's pop keeps its ops (checking costs the pop 2 ns); the next call of forget, for any
+     * ops, drops it, since every idle frame bound to an ops that is not live is dropped. An owner may
+     * meanwhile bind the same frame, or its one-entry local cache, to another ops: each
+     * compare-and-set here then fails, or the owner's later store wins, as it must.
+     */
+    static void forget(FtraceOps op) {
+        expunge();
+        int slot = op.slot;
+        for (CtxRef r : ALL) {
+            ThreadCtx c = r.get();
+            if (c == null) {
+                continue;
+            }
+            for (Frame f : c.frames) { // a racy read: a frame added since is bound to a live ops
+                Object b = f == null ? null : f.binding;
+                if (b instanceof FtraceOps && !((FtraceOps) b).isLive() && !f.active) {
+                    Frame.BINDING.compareAndSet(f, b, (Object) null);
+                }
+            }
+            // The owner stores its cache's owner, then (release) its value. Reading the value first, then
+            // the owner: if the owner is still op, v is op's value, and the value CAS fails if a new
+            // value has landed since, or precedes it (the owner's store then wins).
+            Object v = LAST_LOCAL_VALUE.getVolatile(c);
+            if (LAST_LOCAL_OWNER.getVolatile(c) == op && LAST_LOCAL_OWNER.compareAndSet(c, (Object) op, (Object) null)) {
+                LAST_LOCAL_VALUE.compareAndSet(c, v, (Object) null);
+            }
+            Object[] owners = c.localOwner; // racy: a copy the owner makes while growing may keep op
+            Object[] values = c.localValue;
+            if (slot >= 0 && slot < owners.length && slot < values.length && owners[slot] == op) {
+                values[slot] = null;
+                owners[slot] = null;
+            }
+        }
+    }
+
+    /**
      * Waits until every thread that is inside the trampoline now has left it once. The caller must
      * first have made its change visible to all threads (see {@link Ftrace#synchronize}).
      */
@@ -195,7 +243,7 @@ final class ThreadCtx {
         Object v = slot >= 0 && slot < localOwner.length && localOwner[slot] == op ? localValue[slot] : null;
         if (v != null) {
             lastLocalOwner = op;
-            lastLocalValue = v;
+            LAST_LOCAL_VALUE.setRelease(this, v); // after the owner: see forget
         }
         return v;
     }
@@ -206,7 +254,7 @@ final class ThreadCtx {
             return;
         }
         lastLocalOwner = op;
-        lastLocalValue = value;
+        LAST_LOCAL_VALUE.setRelease(this, value); // after the owner: see forget
         if (slot >= localOwner.length) {
             localOwner = Arrays.copyOf(localOwner, slot + 8);
             localValue = Arrays.copyOf(localValue, slot + 8);
@@ -447,8 +495,7 @@ final class ThreadCtx {
      */
     void exitPop(Frame f) {
         if (f.active && f.depth == depth) {
-            f.active = false;
-            f.binding = null;
+            f.active = false; // the binding stays (see Frame#binding); a load to check it here cost 2 ns
             depth = f.depth - 1;
         } else {
             exit(f, 0L, null, null); // already exited, or frames above lost their exits
@@ -468,7 +515,9 @@ final class ThreadCtx {
         try {
             FtraceOps op = (FtraceOps) f.binding;
             FtraceRetFunc fn = op.retfunc;
-            if (op.isLive()) {
+            if (!op.isLive()) { // unregistered while the call ran (forget skips active frames)
+                f.binding = null;
+            } else {
                 f.retBits = retBits;
                 f.retObj = retObj;
                 f.thrown = thrown;
@@ -484,7 +533,6 @@ final class ThreadCtx {
             f.retObj = null;
             f.thrown = null;
             f.active = false;
-            f.binding = null;
             depth = f.depth - 1;
             insideLeave(leave);
         }

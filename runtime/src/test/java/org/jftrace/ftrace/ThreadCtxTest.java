@@ -70,6 +70,65 @@ class ThreadCtxTest {
     }
 
     @Test
+    @Timeout(60)
+    void anUnregisteredOpsIsDroppedFromTheIdleFramesAndLocalsOfLiveThreadsAndOnlyFromThose() throws Exception {
+        FtraceOps gone = new FtraceOps("gone", 0, (ip, parentIp, o, regs) -> { });
+        FtraceOps kept = new FtraceOps("kept", 0, (ip, parentIp, o, regs) -> { });
+        gone.setState(FtraceOps.STATE_ENABLED);
+        kept.setState(FtraceOps.STATE_ENABLED);
+        gone.slot = 5; // as registration assigns; forget runs before the slot is freed
+        kept.slot = 6;
+        AtomicReference<Frame[]> frames = new AtomicReference<>();
+        AtomicReference<ThreadCtx> ctx = new AtomicReference<>();
+        java.util.concurrent.CountDownLatch traced = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        Thread t = new Thread(() -> { // nested calls at depths 1-3, then one call left in flight, then idle
+            ThreadCtx c = ThreadCtx.current();
+            Frame d1 = c.enterOne(kept, kept.func, 1);
+            Frame d2 = c.enterOne(gone, gone.func, 2);
+            Frame d3 = c.enterOne(kept, kept.func, 3);
+            c.exitPop(d3);
+            c.exitPop(d2);
+            c.exitPop(d1);
+            Frame inFlight = c.enterOne(gone, gone.func, 4); // depth 1 again: d1's frame, rebound
+            c.setLocal(kept, "kept's state");
+            c.setLocal(gone, "gone's state"); // also in the one-entry cache
+            frames.set(new Frame[] {inFlight, d2, d3});
+            ctx.set(c);
+            traced.countDown();
+            try {
+                done.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            c.exitPop(inFlight); // its ops was unregistered while it ran: the pop keeps it all the same
+        });
+        t.start();
+        traced.await();
+        Frame[] f = frames.get();
+        assertThat(f[1].binding).as("an idle frame keeps its last ops until the next activation").isSameAs(gone);
+        assertThat(f[2].binding).isSameAs(kept);
+
+        gone.setState(FtraceOps.STATE_REMOVING); // what unregister does before the grace period
+        ThreadCtx.forget(gone);
+
+        assertThat(f[1].binding).as("the idle frame of the unregistered ops").isNull();
+        assertThat(f[2].binding).as("the idle frame of another ops").isSameAs(kept);
+        assertThat(f[0].active).isTrue();
+        assertThat(f[0].binding).as("a call in flight keeps the ops its entry reached").isSameAs(gone);
+        assertThat(ctx.get().local(gone)).isNull();
+        assertThat(ctx.get().local(kept)).isEqualTo("kept's state");
+        done.countDown();
+        t.join();
+        assertThat(f[0].binding).as("a pop keeps its ops").isSameAs(gone);
+
+        ThreadCtx.forget(new FtraceOps("later", 0, (ip, parentIp, o, regs) -> { })); // any later unregister
+
+        assertThat(f[0].binding).as("the next forget drops every ops that is not live").isNull();
+        assertThat(f[2].binding).isSameAs(kept);
+    }
+
+    @Test
     void aThreadSeesTheSameContextOnEveryCall() {
         ThreadCtx c = ThreadCtx.current();
         assertThat(ThreadCtx.current()).isSameAs(c);
