@@ -519,8 +519,14 @@ final class ThreadCtx {
                 f.binding = null;
             } else {
                 f.retBits = retBits;
-                f.retObj = retObj;
-                f.thrown = thrown;
+                // Reference fields only when set (they are null here): C2 drops both stores, and their
+                // G1 barriers, for an exit site whose value is a primitive or void.
+                if (retObj != null) {
+                    f.retObj = retObj;
+                }
+                if (thrown != null) {
+                    f.thrown = thrown;
+                }
                 int d = f.depth;
                 try {
                     fn.retfunc(f.ip, d >= 2 ? frames[d - 2].ip : 0L, op, f);
@@ -530,8 +536,12 @@ final class ThreadCtx {
             }
         } finally {
             f.retBits = 0L;
-            f.retObj = null;
-            f.thrown = null;
+            if (retObj != null) {
+                f.retObj = null;
+            }
+            if (thrown != null) {
+                f.thrown = null;
+            }
             f.active = false;
             depth = f.depth - 1;
             insideLeave(leave);
