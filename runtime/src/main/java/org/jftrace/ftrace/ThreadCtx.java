@@ -160,13 +160,17 @@ final class ThreadCtx {
      * unregistered ops, and what its callback and its locals hold (a trace instance, a thread's buffer),
      * would stay reachable from every thread that traced with it and traces nothing more.
      *
-     * <p>Called after the grace period, under Ftrace's lock, with {@code op} no longer live and its slot
-     * not yet free. No ops that is not live can be activated (and none becomes live while the lock is
-     * held), so a frame bound to one is idle, or active in a call its entry reached before: left alone.
-     * Such a frame's pop keeps its ops (checking costs the pop 2 ns); the next call of forget, for any
-     * ops, drops it, since every idle frame bound to an ops that is not live is dropped. An owner may
-     * meanwhile bind the same frame, or its one-entry local cache, to another ops: each
-     * compare-and-set here then fails, or the owner's later store wins, as it must.
+     * <p>Called after {@code op}'s grace period, under Ftrace's lock, before its slot is freed. No thread
+     * can activate a frame with op any more, nor with an ops already unregistered (none is registered
+     * again while the lock is held), so a frame bound to one of them is idle, or active in a call its
+     * entry reached before: left alone. Not so for an ops another unregister is still waiting for, or
+     * one that failed: a thread that passed its check just before may be activating a frame with it,
+     * keeping the binding it finds; those are left to their own unregister.
+     *
+     * <p>A frame whose call was in flight keeps its ops after its pop (checking costs the pop 2 ns); the
+     * next call of forget, for any ops, drops it. An owner may meanwhile bind the same frame, or its
+     * one-entry local cache, to another ops: each compare-and-set here then fails, or the owner's later
+     * store wins, as it must.
      */
     static void forget(FtraceOps op) {
         expunge();
@@ -178,7 +182,8 @@ final class ThreadCtx {
             }
             for (Frame f : c.frames) { // a racy read: a frame added since is bound to a live ops
                 Object b = f == null ? null : f.binding;
-                if (b instanceof FtraceOps && !((FtraceOps) b).isLive() && !f.active) {
+                if ((b == op || (b instanceof FtraceOps && ((FtraceOps) b).state() == FtraceOps.STATE_UNREGISTERED))
+                        && !f.active) {
                     Frame.BINDING.compareAndSet(f, b, (Object) null);
                 }
             }

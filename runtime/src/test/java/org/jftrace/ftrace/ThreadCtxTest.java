@@ -122,9 +122,14 @@ class ThreadCtxTest {
         t.join();
         assertThat(f[0].binding).as("a pop keeps its ops").isSameAs(gone);
 
-        ThreadCtx.forget(new FtraceOps("later", 0, (ip, parentIp, o, regs) -> { })); // any later unregister
+        kept.setState(FtraceOps.STATE_REMOVING); // another unregister, still in its grace period
+        ThreadCtx.forget(new FtraceOps("later", 0, (ip, parentIp, o, regs) -> { })); // while gone's is not over
+        assertThat(f[0].binding).as("an ops whose unregister has not returned").isSameAs(gone);
+        assertThat(f[2].binding).as("an ops whose grace period is not over").isSameAs(kept);
 
-        assertThat(f[0].binding).as("the next forget drops every ops that is not live").isNull();
+        gone.setState(FtraceOps.STATE_UNREGISTERED); // what unregister does after forget
+        ThreadCtx.forget(new FtraceOps("later", 0, (ip, parentIp, o, regs) -> { })); // any later unregister
+        assertThat(f[0].binding).as("the next forget drops every unregistered ops").isNull();
         assertThat(f[2].binding).isSameAs(kept);
     }
 
