@@ -35,9 +35,6 @@ public final class Trampoline {
 
     private static final MethodHandle CALL_OPS;
     private static final MethodHandle LIST_FUNC;
-    /** The boxed-arguments entry for any binding (FL_SAVE_REGS): one ops or a list. */
-    private static final MethodHandle ENTER_REGS;
-    private static final MethodHandle SLOW;
     /** Entry chains (see {@link Hop}): a link's ip, its tail's target, the link after it. */
     private static final MethodHandle HOP_IP;
     private static final MethodHandle HOP_TARGET;
@@ -70,10 +67,6 @@ public final class Trampoline {
                     obj.appendParameterTypes(FtraceOps.class, FtraceFunc.class, int.class));
             LIST_FUNC = LOOKUP.findStatic(Trampoline.class, "listFunc",
                     obj.appendParameterTypes(OpsListFunc.class, int.class));
-            ENTER_REGS = LOOKUP.findStatic(Trampoline.class, "enterRegs",
-                    obj.appendParameterTypes(Object.class, int.class, boolean.class, Object[].class));
-            SLOW = LOOKUP.findStatic(Trampoline.class, "slow",
-                    obj.appendParameterTypes(DynFtrace.class, Object[].class));
             HOP_IP = LOOKUP.findVirtual(Hop.class, "ip", MethodType.methodType(int.class));
             HOP_TARGET = MethodHandles.filterReturnValue(
                     LOOKUP.findVirtual(Hop.class, "tail", MethodType.methodType(CallSite.class)),
@@ -488,8 +481,8 @@ public final class Trampoline {
     /**
      * The slow path: the target of a chain's tail until a switch sets it (reached only past the last
      * link, or if a tail's new target is not yet visible to a thread), a direct call that cannot be
-     * bound exactly, and class files too old for invokedynamic. Reads the record's ops like arm64's ftrace_caller reads the
-     * per-site literal.
+     * bound exactly, and class files too old for invokedynamic. Reads the record's ops like arm64's
+     * ftrace_caller reads the per-site literal.
      */
     static Object slow(DynFtrace rec, Object[] all) {
         Object b = rec.binding;

@@ -304,38 +304,32 @@ public final class TraceBuffer extends TraceBufferPad3 {
         return true;
     }
 
+    // Each put stores its own words and hands on to the next shorter one; C2 inlines the chain. Payload
+    // words a record's type does not use are left as they are: readers decode a payload word only for
+    // the types that write it (TraceRecord).
+
     private void put(final long h, final long timestamp, final long header, final long payload1,
                      final long payload2) {
-        final long[] d = data;
-        final int i = ((int) h & mask) << RECORD_WORDS_SHIFT;
-        d[i] = timestamp;
-        d[i + 1] = header;
-        d[i + 2] = payload1;
-        d[i + 3] = payload2;
-        publish(h);
+        data[slot(h) + 3] = payload2;
+        put(h, timestamp, header, payload1);
     }
 
-    /**
-     * A record whose type has one payload word: the other keeps what an older record left there.
-     * Safe because readers decode a payload word only for the types that write it ({@link TraceRecord}),
-     * and one store fewer on the hot path.
-     */
     private void put(final long h, final long timestamp, final long header, final long payload1) {
-        final long[] d = data;
-        final int i = ((int) h & mask) << RECORD_WORDS_SHIFT;
-        d[i] = timestamp;
-        d[i + 1] = header;
-        d[i + 2] = payload1;
-        publish(h);
+        data[slot(h) + 2] = payload1;
+        put(h, timestamp, header);
     }
 
-    /** A record whose type has no payload (graph entry, marker, stack): two stores, as above. */
     private void put(final long h, final long timestamp, final long header) {
         final long[] d = data;
-        final int i = ((int) h & mask) << RECORD_WORDS_SHIFT;
+        final int i = slot(h);
         d[i] = timestamp;
         d[i + 1] = header;
         publish(h);
+    }
+
+    /** The index of the first word of position {@code h}'s slot. */
+    private int slot(final long h) {
+        return ((int) h & mask) << RECORD_WORDS_SHIFT;
     }
 
     private void publish(final long h) {
