@@ -16,8 +16,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code synchronize_rcu_tasks}).
  *
  * <p>Only its own thread writes it, except {@link #seq}, which others read.
+ *
+ * <p>It is also the {@link Regs} that the entry callback of a CALL_OPS ops without a return callback
+ * gets (the function tracer's case): the call on top of the thread's shadow stack. The callback's
+ * {@link #local} is then one load from the context the trampoline already holds, where a frame's is
+ * two dependent loads more ({@code frames[d]}, then its {@code ctx}) on the path to the trace buffer.
  */
-final class ThreadCtx {
+final class ThreadCtx extends Regs {
 
     /** Calls nested deeper than this are not traced (and counted): bounds a runaway recursion's stack. */
     static final int MAX_DEPTH = 8192;
@@ -85,7 +90,8 @@ final class ThreadCtx {
     }
 
     /** @return the owning thread; null only once it has ended and been collected. */
-    Thread thread() {
+    @Override
+    public Thread thread() {
         return thread.get();
     }
 
@@ -240,7 +246,8 @@ final class ThreadCtx {
         }
     }
 
-    Object local(FtraceOps op) {
+    @Override
+    public Object local(FtraceOps op) {
         if (lastLocalOwner == op) { // one tracer at a time is the common case: one compare, one load
             return lastLocalValue;
         }
@@ -253,7 +260,8 @@ final class ThreadCtx {
         return v;
     }
 
-    void setLocal(FtraceOps op, Object value) {
+    @Override
+    public void setLocal(FtraceOps op, Object value) {
         int slot = op.slot;
         if (slot < 0) {
             return;
@@ -266,6 +274,55 @@ final class ThreadCtx {
         }
         localOwner[slot] = op;
         localValue[slot] = value;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Regs: the call on top of the shadow stack, for a CALL_OPS entry callback without a return callback
+    // (see enterOne). Such an ops saves no arguments, and its return has no value to show.
+
+    @Override
+    public int depth() {
+        return depth;
+    }
+
+    @Override
+    public int argCount() {
+        return -1;
+    }
+
+    @Override
+    public Object arg(int i) {
+        throw new IllegalStateException("arguments are only saved for ops with FL_SAVE_REGS");
+    }
+
+    @Override
+    public Object receiver() {
+        return null;
+    }
+
+    @Override
+    public long data(FtraceOps op) {
+        return frames[depth - 1].data(op);
+    }
+
+    @Override
+    public void setData(FtraceOps op, long value) {
+        frames[depth - 1].setData(op, value);
+    }
+
+    @Override
+    public long retval() {
+        return 0;
+    }
+
+    @Override
+    public Object retObject() {
+        return null;
+    }
+
+    @Override
+    public Throwable thrown() {
+        return null;
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -285,10 +342,14 @@ final class ThreadCtx {
 
     /** @param nested the activation runs inside a callback (see {@link #seq}) */
     private boolean admits(FtraceOps op, boolean nested) {
+        return admits(op, op.flags, nested);
+    }
+
+    /** @param f {@code op.flags}, a constant where the site binds it */
+    private boolean admits(FtraceOps op, int f, boolean nested) {
         if (!op.isLive()) {
             return false;
         }
-        int f = op.flags;
         if (nested && (f & FtraceOps.FL_RECURSION) != 0) {
             return false;
         }
@@ -316,28 +377,30 @@ final class ThreadCtx {
     }
 
     /**
-     * A function's entry: calls the entry callbacks of {@code binding} that admit this call and pushes
-     * a frame. @return the frame (the token the exit sites get back), or null when nothing was called.
-     */
-    /**
      * CALL_OPS: the entry of a function traced by exactly one ops, without arguments. The same work as
      * {@link #enter} with no list to walk, kept small so that C2 inlines it into the site with
-     * {@code fn} constant.
+     * {@code fn}, {@code flags} and {@code exitKind} constant (bound into the site: a field of the ops
+     * would be a load and a test per call). An ops without a return callback gets this context as its
+     * {@link Regs} (see the class comment); one with gets the frame, whose data its return reads.
+     *
+     * @param flags    {@code op.flags}
+     * @param exitKind {@link Frame#EXIT_POP} if {@code op} has no return callback, else {@link Frame#EXIT_ONE}
+     * @return the frame (the token the exit sites get back), or null when nothing was called
      */
-    Frame enterOne(FtraceOps op, FtraceFunc fn, int ip) {
+    Frame enterOne(FtraceOps op, FtraceFunc fn, int flags, byte exitKind, int ip) {
         long leave = insideEnter();
         try {
             int d = depth;
-            if (d >= MAX_DEPTH || !admits(op, leave < 0)) {
+            if (d >= MAX_DEPTH || !admits(op, flags, leave < 0)) {
                 return null;
             }
             Frame f = frame(d);
-            f.activate(ip, op, 1L, op.retfunc == null ? Frame.EXIT_POP : Frame.EXIT_ONE);
+            f.activate(ip, op, 1L, exitKind);
             depth = d + 1;
             if (fn != null) {
                 long parent = d > 0 ? frames[d - 1].ip : 0L;
                 try {
-                    fn.func(ip, parent, op, f);
+                    fn.func(ip, parent, op, exitKind == Frame.EXIT_POP ? this : f);
                 } catch (Throwable t) {
                     op.failed(t);
                 }
@@ -348,6 +411,10 @@ final class ThreadCtx {
         }
     }
 
+    /**
+     * A function's entry: calls the entry callbacks of {@code binding} that admit this call and pushes
+     * a frame. @return the frame (the token the exit sites get back), or null when nothing was called.
+     */
     Frame enter(Object binding, int ip, Object receiver, Object[] args) {
         long leave = insideEnter();
         try {
@@ -499,9 +566,10 @@ final class ThreadCtx {
      * enough for C2 to inline into the exit site, where the full {@link #exit} is a call.
      */
     void exitPop(Frame f) {
-        if (f.active && f.depth == depth) {
+        int d = depth;
+        if (f.active && f.depth == d) {
             f.active = false; // the binding stays (see Frame#binding); a load to check it here cost 2 ns
-            depth = f.depth - 1;
+            depth = d - 1;
         } else {
             exit(f, 0L, null, null); // already exited, or frames above lost their exits
         }

@@ -64,7 +64,7 @@ public final class Trampoline {
         try {
             MethodType obj = MethodType.methodType(Object.class);
             CALL_OPS = LOOKUP.findStatic(Trampoline.class, "callOps",
-                    obj.appendParameterTypes(FtraceOps.class, FtraceFunc.class, int.class));
+                    obj.appendParameterTypes(FtraceOps.class, FtraceFunc.class, int.class, byte.class, int.class));
             LIST_FUNC = LOOKUP.findStatic(Trampoline.class, "listFunc",
                     obj.appendParameterTypes(OpsListFunc.class, int.class));
             HOP_IP = LOOKUP.findVirtual(Hop.class, "ip", MethodType.methodType(int.class));
@@ -323,9 +323,11 @@ public final class Trampoline {
         MethodHandle byIp;
         if (binding instanceof FtraceOps) {
             // The callback is bound too: a constant receiver C2 can inline, where op.func would be a
-            // load of a non-trusted final field and a call profiled by every ops of the JVM.
+            // load of a non-trusted final field and a call profiled by every ops of the JVM. So are the
+            // flags and the exit the ops needs, which C2 then folds.
             FtraceOps op = (FtraceOps) binding;
-            byIp = MethodHandles.insertArguments(CALL_OPS, 0, op, op.func);
+            byte exitKind = op.retfunc == null ? Frame.EXIT_POP : Frame.EXIT_ONE;
+            byIp = MethodHandles.insertArguments(CALL_OPS, 0, op, op.func, op.flags, exitKind);
         } else {
             byIp = MethodHandles.insertArguments(LIST_FUNC, 0, binding);
         }
@@ -448,8 +450,8 @@ public final class Trampoline {
     // The trampolines themselves. Everything they call is written not to throw; they catch nothing
     // here so that C2 sees the smallest possible code on the hot path.
 
-    static Object callOps(FtraceOps op, FtraceFunc fn, int ip) {
-        return ThreadCtx.current().enterOne(op, fn, ip);
+    static Object callOps(FtraceOps op, FtraceFunc fn, int flags, byte exitKind, int ip) {
+        return ThreadCtx.current().enterOne(op, fn, flags, exitKind, ip);
     }
 
     static Object listFunc(OpsListFunc list, int ip) {

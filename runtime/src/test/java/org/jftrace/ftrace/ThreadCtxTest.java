@@ -70,6 +70,40 @@ class ThreadCtxTest {
     }
 
     @Test
+    void anEntryCallbackWithoutAReturnCallbackSeesTheCallOnTopOfItsThread() {
+        List<String> seen = new ArrayList<>();
+        FtraceOps op = new FtraceOps("entry-only", 0, (ip, parentIp, o, regs) -> {
+            long before = regs.data(o);
+            regs.setData(o, 100 + ip);
+            Object local = regs.local(o);
+            regs.setLocal(o, "set at " + ip);
+            seen.add(ip + "<-" + parentIp + " depth=" + regs.depth() + " data=" + before + "/" + regs.data(o)
+                    + " local=" + local + " args=" + regs.argCount() + " receiver=" + regs.receiver()
+                    + " ret=" + regs.retval() + "/" + regs.retObject() + "/" + regs.thrown()
+                    + " own thread=" + (regs.thread() == Thread.currentThread()));
+        });
+        op.setState(FtraceOps.STATE_ENABLED);
+        op.slot = 7;
+        ThreadCtx c = ThreadCtx.current();
+        int base = c.depth;
+        Frame outer = c.enterOne(op, op.func, 0, Frame.EXIT_POP, 1);
+        Frame inner = c.enterOne(op, op.func, 0, Frame.EXIT_POP, 2);
+        // the data each call set is its own frame's, not the thread's
+        assertThat(outer.data(op)).isEqualTo(101);
+        assertThat(inner.data(op)).isEqualTo(102);
+        c.exitPop(inner);
+        Frame again = c.enterOne(op, op.func, 0, Frame.EXIT_POP, 3); // inner's frame, reused: its data starts at 0
+        c.exitPop(again);
+        c.exitPop(outer);
+        c.setLocal(op, null);
+        assertThat(c.depth).isEqualTo(base);
+        assertThat(seen).containsExactly(
+                "1<-0 depth=" + (base + 1) + " data=0/101 local=null args=-1 receiver=null ret=0/null/null own thread=true",
+                "2<-1 depth=" + (base + 2) + " data=0/102 local=set at 1 args=-1 receiver=null ret=0/null/null own thread=true",
+                "3<-1 depth=" + (base + 2) + " data=0/103 local=set at 2 args=-1 receiver=null ret=0/null/null own thread=true");
+    }
+
+    @Test
     @Timeout(60)
     void anUnregisteredOpsIsDroppedFromTheIdleFramesAndLocalsOfLiveThreadsAndOnlyFromThose() throws Exception {
         FtraceOps gone = new FtraceOps("gone", 0, (ip, parentIp, o, regs) -> { });
@@ -84,13 +118,13 @@ class ThreadCtxTest {
         java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
         Thread t = new Thread(() -> { // nested calls at depths 1-3, then one call left in flight, then idle
             ThreadCtx c = ThreadCtx.current();
-            Frame d1 = c.enterOne(kept, kept.func, 1);
-            Frame d2 = c.enterOne(gone, gone.func, 2);
-            Frame d3 = c.enterOne(kept, kept.func, 3);
+            Frame d1 = c.enterOne(kept, kept.func, 0, Frame.EXIT_POP, 1);
+            Frame d2 = c.enterOne(gone, gone.func, 0, Frame.EXIT_POP, 2);
+            Frame d3 = c.enterOne(kept, kept.func, 0, Frame.EXIT_POP, 3);
             c.exitPop(d3);
             c.exitPop(d2);
             c.exitPop(d1);
-            Frame inFlight = c.enterOne(gone, gone.func, 4); // depth 1 again: d1's frame, rebound
+            Frame inFlight = c.enterOne(gone, gone.func, 0, Frame.EXIT_POP, 4); // depth 1 again: d1's frame, rebound
             c.setLocal(kept, "kept's state");
             c.setLocal(gone, "gone's state"); // also in the one-entry cache
             frames.set(new Frame[] {inFlight, d2, d3});
