@@ -17,8 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Only its own thread writes it, except {@link #seq}, which others read.
  *
- * <p>It is also the {@link Regs} that the entry callback of a CALL_OPS ops without a return callback
- * gets (the function tracer's case): the call on top of the thread's shadow stack. The callback's
+ * <p>It is also the {@link Regs} that the entry callback of a CALL_OPS ops gets: the call on top of the
+ * thread's shadow stack, whose frame it reads for what is per call. The callback's
  * {@link #local} is then one load from the context the trampoline already holds, where a frame's is
  * two dependent loads more ({@code frames[d]}, then its {@code ctx}) on the path to the trace buffer.
  */
@@ -277,8 +277,12 @@ final class ThreadCtx extends Regs {
     }
 
     // ---------------------------------------------------------------------------------------------
-    // Regs: the call on top of the shadow stack, for a CALL_OPS entry callback without a return callback
-    // (see enterOne). Such an ops saves no arguments, and its return has no value to show.
+    // Regs: the call on top of this thread's shadow stack, which is the call a CALL_OPS entry callback
+    // runs for (see enterOne). Only what needs the frame reads it.
+
+    private Frame top() {
+        return frames[depth - 1];
+    }
 
     @Override
     public int depth() {
@@ -287,42 +291,42 @@ final class ThreadCtx extends Regs {
 
     @Override
     public int argCount() {
-        return -1;
+        return top().argCount();
     }
 
     @Override
     public Object arg(int i) {
-        throw new IllegalStateException("arguments are only saved for ops with FL_SAVE_REGS");
+        return top().arg(i);
     }
 
     @Override
     public Object receiver() {
-        return null;
+        return top().receiver();
     }
 
     @Override
     public long data(FtraceOps op) {
-        return frames[depth - 1].data(op);
+        return top().data(op);
     }
 
     @Override
     public void setData(FtraceOps op, long value) {
-        frames[depth - 1].setData(op, value);
+        top().setData(op, value);
     }
 
     @Override
     public long retval() {
-        return 0;
+        return top().retval();
     }
 
     @Override
     public Object retObject() {
-        return null;
+        return top().retObject();
     }
 
     @Override
     public Throwable thrown() {
-        return null;
+        return top().thrown();
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -380,8 +384,8 @@ final class ThreadCtx extends Regs {
      * CALL_OPS: the entry of a function traced by exactly one ops, without arguments. The same work as
      * {@link #enter} with no list to walk, kept small so that C2 inlines it into the site with
      * {@code fn}, {@code flags} and {@code exitKind} constant (bound into the site: a field of the ops
-     * would be a load and a test per call). An ops without a return callback gets this context as its
-     * {@link Regs} (see the class comment); one with gets the frame, whose data its return reads.
+     * would be a load and a test per call). The callback gets this context as its {@link Regs} (see the
+     * class comment).
      *
      * @param flags    {@code op.flags}
      * @param exitKind {@link Frame#EXIT_POP} if {@code op} has no return callback, else {@link Frame#EXIT_ONE}
@@ -400,7 +404,7 @@ final class ThreadCtx extends Regs {
             if (fn != null) {
                 long parent = d > 0 ? frames[d - 1].ip : 0L;
                 try {
-                    fn.func(ip, parent, op, exitKind == Frame.EXIT_POP ? this : f);
+                    fn.func(ip, parent, op, this);
                 } catch (Throwable t) {
                     op.failed(t);
                 }
