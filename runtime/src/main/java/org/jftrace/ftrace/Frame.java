@@ -27,18 +27,20 @@ final class Frame extends Regs {
     /** 1-based depth on the thread's shadow stack. */
     final int depth;
 
-    boolean active;
-    /** The exit a CALL_OPS entry needs: the pop alone; its ops' return callback; (any other entry) the full exit. */
-    static final byte EXIT_FULL = 0;
-    static final byte EXIT_POP = 1;
-    static final byte EXIT_ONE = 2;
+    /** What a frame's {@link #state} is while no call holds it. */
+    static final byte IDLE = 0;
+    /** The exit an active call takes: the full exit; the pop alone; its one ops' return callback. */
+    static final byte EXIT_FULL = 1;
+    static final byte EXIT_POP = 2;
+    static final byte EXIT_ONE = 3;
 
     /**
-     * Which exit this call takes ({@link #EXIT_POP}: one ops with no return callback, the function
-     * tracer; {@link #EXIT_ONE}: one ops with one; else {@link #EXIT_FULL}): the first two are small
-     * enough for C2 to inline into the exit site ({@link Trampoline#exitV} and co.).
+     * {@link #IDLE}, or the exit this active call takes ({@link #EXIT_POP}: one ops with no return
+     * callback, the function tracer; {@link #EXIT_ONE}: one ops with one; else {@link #EXIT_FULL}): the
+     * first two are small enough for C2 to inline into the exit site ({@link Trampoline#exitV} and co.).
+     * One field for both, so that an exit reads one byte to know whether and how to run.
      */
-    byte exitKind;
+    byte state;
     int ip;
     /**
      * What the entry called: an {@link FtraceOps} or an {@link OpsListFunc}. A CALL_OPS exit leaves its
@@ -46,7 +48,7 @@ final class Frame extends Regs {
      * barrier per call. {@link ThreadCtx#forget} drops an ops from idle frames when it is unregistered.
      */
     Object binding;
-    /** Which ops of the binding the entry called (bit i = list position i). */
+    /** Which ops of the binding the entry called (bit i = list position i); set by the full activation only. */
     long calledMask;
     /** Per-ops call data of the first two ops ({@link #setData}); more only for longer lists. */
     private long data0;
@@ -74,8 +76,8 @@ final class Frame extends Regs {
         this.depth = depth;
     }
 
-    /** Activation for an entry without saved arguments. */
-    void activate(int ip, Object binding, long mask, byte exitKind) {
+    /** A CALL_OPS activation: its one ops is the binding, so there is no mask to store. */
+    void activate(int ip, Object binding, byte exitKind) {
         if (dirty) {
             clearExtras();
         }
@@ -83,21 +85,24 @@ final class Frame extends Regs {
         if (this.binding != binding) { // see binding
             this.binding = binding;
         }
-        this.calledMask = mask;
-        this.exitKind = exitKind;
         this.data0 = 0;
         this.data1 = 0;
-        this.active = true;
+        this.state = exitKind;
     }
 
-    /** Activation for an entry with saved arguments (FL_SAVE_REGS). */
+    /** The activation of the list path and of ops with saved arguments (FL_SAVE_REGS). */
     void activate(int ip, Object binding, long mask, Object receiver, Object[] args) {
-        activate(ip, binding, mask, EXIT_FULL);
+        activate(ip, binding, EXIT_FULL);
+        this.calledMask = mask;
         if (receiver != null || args != null) {
             this.dirty = true;
             this.receiver = receiver;
             this.args = args;
         }
+    }
+
+    boolean active() {
+        return state != IDLE;
     }
 
     /** Records the exit's outcome for the return callbacks. */
@@ -138,7 +143,7 @@ final class Frame extends Regs {
 
     /** Ends the call: drops what the frame references, so that nothing is kept alive by a reused slot. */
     void deactivate() {
-        active = false;
+        state = IDLE;
         binding = null;
         if (dirty) {
             clearExtras();

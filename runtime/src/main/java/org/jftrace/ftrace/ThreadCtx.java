@@ -189,7 +189,7 @@ final class ThreadCtx extends Regs {
             for (Frame f : c.frames) { // a racy read: a frame added since is bound to a live ops
                 Object b = f == null ? null : f.binding;
                 if ((b == op || (b instanceof FtraceOps && ((FtraceOps) b).state() == FtraceOps.STATE_UNREGISTERED))
-                        && !f.active) {
+                        && !f.active()) {
                     Frame.BINDING.compareAndSet(f, b, (Object) null);
                 }
             }
@@ -346,14 +346,10 @@ final class ThreadCtx extends Regs {
 
     /** @param nested the activation runs inside a callback (see {@link #seq}) */
     private boolean admits(FtraceOps op, boolean nested) {
-        return admits(op, op.flags, nested);
-    }
-
-    /** @param f {@code op.flags}, a constant where the site binds it */
-    private boolean admits(FtraceOps op, int f, boolean nested) {
         if (!op.isLive()) {
             return false;
         }
+        int f = op.flags;
         if (nested && (f & FtraceOps.FL_RECURSION) != 0) {
             return false;
         }
@@ -392,27 +388,35 @@ final class ThreadCtx extends Regs {
      * @return the frame (the token the exit sites get back), or null when nothing was called
      */
     Frame enterOne(FtraceOps op, FtraceFunc fn, int flags, byte exitKind, int ip) {
-        long leave = insideEnter();
-        try {
-            int d = depth;
-            if (d >= MAX_DEPTH || !admits(op, flags, leave < 0)) {
-                return null;
-            }
-            Frame f = frame(d);
-            f.activate(ip, op, 1L, exitKind);
-            depth = d + 1;
-            if (fn != null) {
-                long parent = d > 0 ? frames[d - 1].ip : 0L;
-                try {
-                    fn.func(ip, parent, op, this);
-                } catch (Throwable t) {
-                    op.failed(t);
-                }
-            }
-            return f;
-        } finally {
-            insideLeave(leave);
+        long s = (long) SEQ.getOpaque(this);
+        if ((s & 1) != 0) { // a traced call made by a callback: the outer activation keeps the counter odd
+            return (flags & FtraceOps.FL_RECURSION) != 0 ? null : pushOne(op, fn, flags, exitKind, ip);
         }
+        SEQ.setOpaque(this, s + 1); // as insideEnter, with the nested case already branched off
+        try {
+            return pushOne(op, fn, flags, exitKind, ip);
+        } finally {
+            SEQ.setRelease(this, s + 2);
+        }
+    }
+
+    private Frame pushOne(FtraceOps op, FtraceFunc fn, int flags, byte exitKind, int ip) {
+        int d = depth;
+        if (d >= MAX_DEPTH || !op.isLive() || ((flags & FtraceOps.FL_PID) != 0 && !pidAllows(op))) {
+            return null;
+        }
+        Frame f = frame(d);
+        f.activate(ip, op, exitKind);
+        depth = d + 1;
+        if (fn != null) {
+            long parent = d > 0 ? frames[d - 1].ip : 0L;
+            try {
+                fn.func(ip, parent, op, this);
+            } catch (Throwable t) {
+                op.failed(t);
+            }
+        }
+        return f;
     }
 
     /**
@@ -571,8 +575,8 @@ final class ThreadCtx extends Regs {
      */
     void exitPop(Frame f) {
         int d = depth;
-        if (f.active && f.depth == d) {
-            f.active = false; // the binding stays (see Frame#binding); a load to check it here cost 2 ns
+        if (f.state == Frame.EXIT_POP && f.depth == d) {
+            f.state = Frame.IDLE; // the binding stays (see Frame#binding); a load to check it here cost 2 ns
             depth = d - 1;
         } else {
             exit(f, 0L, null, null); // already exited, or frames above lost their exits
@@ -584,7 +588,7 @@ final class ThreadCtx extends Regs {
      * The return value is set only for the callback's duration, so the frame needs no clearing after.
      */
     void exitOne(Frame f, long retBits, Object retObj, Throwable thrown) {
-        if (!f.active || f.depth != depth) {
+        if (f.state != Frame.EXIT_ONE || f.depth != depth) {
             exit(f, retBits, retObj, thrown); // already exited, or frames above lost their exits
             return;
         }
@@ -619,7 +623,7 @@ final class ThreadCtx extends Regs {
             if (thrown != null) {
                 f.thrown = null;
             }
-            f.active = false;
+            f.state = Frame.IDLE;
             depth = f.depth - 1;
             insideLeave(leave);
         }
@@ -627,10 +631,10 @@ final class ThreadCtx extends Regs {
 
     /** A function's exit, normal or exceptional, for the frame its entry returned. */
     void exit(Frame f, long retBits, Object retObj, Throwable thrown) {
-        if (!f.active) {
+        if (!f.active()) {
             return; // already exited (an exception escaped our own exit code): never exit twice
         }
-        if (f.exitKind == Frame.EXIT_POP) {
+        if (f.state == Frame.EXIT_POP) {
             while (depth > f.depth) { // frames above f lost their exits
                 frames[depth - 1].deactivate();
                 depth--;

@@ -580,13 +580,13 @@ public final class Trampoline {
     }
 
     /**
-     * Every exit site's work, by the kind of exit the entry chose ({@link Frame#exitKind}): the pop and
+     * Every exit site's work, by the kind of exit the entry chose ({@link Frame#state}): the pop and
      * the one-ops exit are small enough for C2 to inline into the site; the general exit is a call.
      */
     private static void exit(Object token, long bits, Object obj, Throwable thrown) {
         if (token instanceof Frame) {
             Frame f = (Frame) token;
-            byte k = f.exitKind;
+            byte k = f.state;
             if (k == Frame.EXIT_POP) {
                 f.ctx.exitPop(f);
             } else if (k == Frame.EXIT_ONE) {

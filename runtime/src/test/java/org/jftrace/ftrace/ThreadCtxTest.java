@@ -148,7 +148,7 @@ class ThreadCtxTest {
 
         assertThat(f[1].binding).as("the idle frame of the unregistered ops").isNull();
         assertThat(f[2].binding).as("the idle frame of another ops").isSameAs(kept);
-        assertThat(f[0].active).isTrue();
+        assertThat(f[0].active()).isTrue();
         assertThat(f[0].binding).as("a call in flight keeps the ops its entry reached").isSameAs(gone);
         assertThat(ctx.get().local(gone)).isNull();
         assertThat(ctx.get().local(kept)).isEqualTo("kept's state");
