@@ -3,7 +3,8 @@ package org.jftrace.ftrace;
 /**
  * The JVM's {@code ftrace_regs}: what a callback may read of the call it is called for.
  *
- * <p>One instance per call depth per thread, reused: a callback must not keep it past its return.
+ * <p>Reused: a callback gets its call's frame on the thread's shadow stack (or, at a CALL_OPS entry,
+ * the thread's view of that frame), and must not keep it past its return.
  * Arguments are only there for an ops registered with {@link FtraceOps#FL_SAVE_REGS}; an ops without
  * the flag pays no boxing and sees {@link #argCount()} == -1.
  */

@@ -104,6 +104,28 @@ class ThreadCtxTest {
     }
 
     @Test
+    void whatAnEntryCallbackStoresForItsCallItsReturnCallbackReadsBack() {
+        List<String> seen = new ArrayList<>();
+        FtraceOps op = new FtraceOps("graph-like", 0,
+                (ip, parentIp, o, regs) -> regs.setData(o, 1000 + ip),
+                (ip, parentIp, o, regs) -> seen.add(ip + "<-" + parentIp + " data=" + regs.data(o) + " ret=" + regs.retval()
+                        + " depth=" + regs.depth()));
+        op.setState(FtraceOps.STATE_ENABLED);
+        op.slot = 8;
+        ThreadCtx c = ThreadCtx.current();
+        int base = c.depth;
+        Frame outer = c.enterOne(op, op.func, 0, Frame.EXIT_ONE, 1);
+        Frame inner = c.enterOne(op, op.func, 0, Frame.EXIT_ONE, 2);
+        c.exitOne(inner, 22, null, null);
+        c.exitOne(outer, 11, null, null);
+        assertThat(c.depth).isEqualTo(base);
+        assertThat(outer.active()).isFalse();
+        assertThat(seen).containsExactly(
+                "2<-1 data=1002 ret=22 depth=" + (base + 2),
+                "1<-0 data=1001 ret=11 depth=" + (base + 1));
+    }
+
+    @Test
     @Timeout(60)
     void anUnregisteredOpsIsDroppedFromTheIdleFramesAndLocalsOfLiveThreadsAndOnlyFromThose() throws Exception {
         FtraceOps gone = new FtraceOps("gone", 0, (ip, parentIp, o, regs) -> { });
