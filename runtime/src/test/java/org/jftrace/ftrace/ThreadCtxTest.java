@@ -126,6 +126,38 @@ class ThreadCtxTest {
     }
 
     @Test
+    void aCallMadeByACallbackIsTracedOnlyByOpsWithoutTheRecursionFlag() {
+        List<String> seen = new ArrayList<>();
+        FtraceOps guarded = new FtraceOps("guarded", FtraceOps.FL_RECURSION, (ip, parentIp, o, regs) -> seen.add("guarded " + ip));
+        FtraceOps open = new FtraceOps("open", 0, (ip, parentIp, o, regs) -> seen.add("open " + ip + "<-" + parentIp));
+        ThreadCtx c = ThreadCtx.current();
+        Frame[] nested = new Frame[2];
+        FtraceOps outer = new FtraceOps("outer", FtraceOps.FL_RECURSION, (ip, parentIp, o, regs) -> {
+            // a traced call made from inside this callback, as if it called traced code
+            nested[0] = c.enterOne(guarded, guarded.func, guarded.flags, Frame.EXIT_POP, 2);
+            nested[1] = c.enterOne(open, open.func, open.flags, Frame.EXIT_POP, 3);
+            if (nested[1] != null) {
+                c.exitPop(nested[1]);
+            }
+        });
+        for (FtraceOps op : new FtraceOps[] {guarded, open, outer}) {
+            op.setState(FtraceOps.STATE_ENABLED);
+        }
+        int base = c.depth;
+        Frame f = c.enterOne(outer, outer.func, outer.flags, Frame.EXIT_POP, 1);
+        c.exitPop(f);
+        assertThat(nested[0]).as("the RECURSION ops, reached from a callback").isNull();
+        assertThat(nested[1]).isNotNull();
+        assertThat(seen).containsExactly("open 3<-1");
+        assertThat(c.depth).isEqualTo(base);
+        // outside any callback both trace as usual
+        Frame g = c.enterOne(guarded, guarded.func, guarded.flags, Frame.EXIT_POP, 2);
+        assertThat(g).isNotNull();
+        c.exitPop(g);
+        assertThat(seen).containsExactly("open 3<-1", "guarded 2");
+    }
+
+    @Test
     @Timeout(60)
     void anUnregisteredOpsIsDroppedFromTheIdleFramesAndLocalsOfLiveThreadsAndOnlyFromThose() throws Exception {
         FtraceOps gone = new FtraceOps("gone", 0, (ip, parentIp, o, regs) -> { });
