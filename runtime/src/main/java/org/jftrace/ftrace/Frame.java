@@ -56,7 +56,7 @@ final class Frame extends Regs {
 
     /**
      * Some field below was set since the last activation: only then does activation clear them, so
-     * that a CALL_OPS entry (which sets none of them) stores just the five fields above.
+     * that a CALL_OPS entry (which sets none of them) stores only the fields above that it uses.
      */
     private boolean dirty;
     Object receiver;

@@ -346,10 +346,14 @@ final class ThreadCtx extends Regs {
 
     /** @param nested the activation runs inside a callback (see {@link #seq}) */
     private boolean admits(FtraceOps op, boolean nested) {
+        return admits(op, op.flags, nested);
+    }
+
+    /** @param f {@code op.flags}, a constant where the site binds it (CALL_OPS), so C2 folds the tests */
+    private boolean admits(FtraceOps op, int f, boolean nested) {
         if (!op.isLive()) {
             return false;
         }
-        int f = op.flags;
         if (nested && (f & FtraceOps.FL_RECURSION) != 0) {
             return false;
         }
@@ -388,21 +392,20 @@ final class ThreadCtx extends Regs {
      * @return the frame (the token the exit sites get back), or null when nothing was called
      */
     Frame enterOne(FtraceOps op, FtraceFunc fn, int flags, byte exitKind, int ip) {
-        long s = (long) SEQ.getOpaque(this);
-        if ((s & 1) != 0) { // a traced call made by a callback: the outer activation keeps the counter odd
-            return (flags & FtraceOps.FL_RECURSION) != 0 ? null : pushOne(op, fn, flags, exitKind, ip);
+        long leave = insideEnter();
+        if (leave < 0) { // a traced call made by a callback; below, C2 knows leave >= 0 and drops insideLeave's test
+            return admits(op, flags, true) ? pushOne(op, fn, exitKind, ip) : null;
         }
-        SEQ.setOpaque(this, s + 1); // as insideEnter, with the nested case already branched off
         try {
-            return pushOne(op, fn, flags, exitKind, ip);
+            return admits(op, flags, false) ? pushOne(op, fn, exitKind, ip) : null;
         } finally {
-            SEQ.setRelease(this, s + 2);
+            insideLeave(leave);
         }
     }
 
-    private Frame pushOne(FtraceOps op, FtraceFunc fn, int flags, byte exitKind, int ip) {
+    private Frame pushOne(FtraceOps op, FtraceFunc fn, byte exitKind, int ip) {
         int d = depth;
-        if (d >= MAX_DEPTH || !op.isLive() || ((flags & FtraceOps.FL_PID) != 0 && !pidAllows(op))) {
+        if (d >= MAX_DEPTH) {
             return null;
         }
         Frame f = frame(d);
