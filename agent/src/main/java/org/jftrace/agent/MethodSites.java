@@ -143,12 +143,17 @@ final class MethodSites extends AdviceAdapter {
         } else {
             StringBuilder d = new StringBuilder("(");
             if (!isStatic) {
-                loadThis();
+                if (isConstructor && !owner.equals(typeAtEntry(0))) {
+                    mv.visitInsn(ACONST_NULL);
+                } else {
+                    loadThis();
+                }
                 d.append('L').append(owner).append(';');
             }
+            int slot = isStatic ? 0 : 1;
             for (int i = 0; i < argTypes.length; i++) {
-                loadArg(i);
-                d.append(argTypes[i].getDescriptor());
+                d.append(entryArg(i, slot));
+                slot += argTypes[i].getSize();
             }
             d.append(")Ljava/lang/Object;");
             invokeDynamic("jftrace_entry", d.toString(), SITE_BSM, ip);
@@ -160,6 +165,64 @@ final class MethodSites extends AdviceAdapter {
         }
         if (!patchable) {
             visitLabel(tryStart);
+        }
+    }
+
+    /**
+     * Pushes argument {@code i} (in local {@code slot}) for the entry site and returns its type in the
+     * site's descriptor. A method's entry is its first instruction, where every argument is live. A
+     * constructor's follows {@code super(...)}, where the frame in force may declare an argument dead
+     * (shrinkers drop the locals used only before the call) or hold another value in its slot: such an
+     * argument is passed as its type's zero value, and a reference whose frame type is not the declared
+     * one as an {@code Object}, so that every load type-checks against that frame.
+     */
+    private String entryArg(int i, int slot) {
+        Type t = argTypes[i];
+        if (!isConstructor) {
+            loadArg(i);
+            return t.getDescriptor();
+        }
+        Object have = typeAtEntry(slot);
+        Object want = frameType(t);
+        if (want.equals(have)) {
+            loadArg(i);
+            return t.getDescriptor();
+        }
+        if (want instanceof String && (have instanceof String || have == NULL)) {
+            loadArg(i);
+            return "Ljava/lang/Object;";
+        }
+        pushZero(t);
+        return t.getDescriptor();
+    }
+
+    /** The type the frame in force gives local {@code slot} where a constructor's entry is planted, or null. */
+    private Object typeAtEntry(int slot) {
+        java.util.List<Object> locals = analyzer == null ? null : analyzer.locals;
+        if (locals == null || slot >= locals.size()) {
+            return null;
+        }
+        Object v = locals.get(slot);
+        return v == Opcodes.UNINITIALIZED_THIS ? owner : v; // initialised by the call the entry follows
+    }
+
+    private void pushZero(Type t) {
+        switch (t.getSort()) {
+            case Type.LONG:
+                mv.visitInsn(LCONST_0);
+                break;
+            case Type.FLOAT:
+                mv.visitInsn(FCONST_0);
+                break;
+            case Type.DOUBLE:
+                mv.visitInsn(DCONST_0);
+                break;
+            case Type.OBJECT:
+            case Type.ARRAY:
+                mv.visitInsn(ACONST_NULL);
+                break;
+            default:
+                mv.visitInsn(ICONST_0);
         }
     }
 
@@ -368,7 +431,7 @@ final class MethodSites extends AdviceAdapter {
             return;
         }
         if (isConstructor) {
-            loadThis();
+            receiverAtExit();
             exitSite(Type.getObjectType(owner));
         } else if (returnType.getSort() == Type.VOID) {
             exitSite(null);
@@ -379,6 +442,21 @@ final class MethodSites extends AdviceAdapter {
                 dup();
             }
             exitSite(returnType);
+        }
+    }
+
+    /**
+     * Pushes a constructor's receiver for its exit site: {@code this} where the frame in force says
+     * local 0 holds it, else null. Shrunk and shaded code often chops the frame before the final
+     * {@code return} (its locals are dead there, local 0 included), and may reuse local 0 for something
+     * else; the JVM's verifier checks a load against that frame, not against what flows there.
+     */
+    private void receiverAtExit() {
+        java.util.List<Object> locals = analyzer == null ? null : analyzer.locals;
+        if (legacy || (locals != null && !locals.isEmpty() && owner.equals(locals.get(0)))) {
+            loadThis(); // old class files are verified by inference, which sees the receiver flow there
+        } else {
+            mv.visitInsn(ACONST_NULL);
         }
     }
 
