@@ -50,10 +50,12 @@ public final class Agent implements AttachHandler {
         AgentOptions opts;
         ClassSelector selector;
         int warmup;
+        boolean check;
         try {
             opts = AgentOptions.parse(args);
             selector = new ClassSelector(opts.list("include"), opts.list("exclude"));
             warmup = warmupSites(opts);
+            check = checkSites(opts);
         } catch (IllegalArgumentException e) {
             System.err.println("jftrace: " + e.getMessage() + "; tracing is off");
             return;
@@ -66,7 +68,7 @@ public final class Agent implements AttachHandler {
                 return;
             }
         }
-        SiteTransformer t = new SiteTransformer(inst, new ClassSelector(List.of(), List.of()));
+        SiteTransformer t = new SiteTransformer(inst, new ClassSelector(List.of(), List.of()), check);
         SelectingTransformer s = new SelectingTransformer(t, selector);
         Agent a = new Agent(opts, inst, t, s);
         instance = a;
@@ -112,6 +114,18 @@ public final class Agent implements AttachHandler {
             // reported below
         }
         throw new IllegalArgumentException("agent option warmup: '" + v + "' is not a number of sites from 0 to 1000000");
+    }
+
+    /**
+     * Whether every method's code with sites goes through {@link SiteCheck} before the JVM sees it
+     * ({@code check=1}, the default), so that code the JVM's verifier would reject is never handed to it.
+     */
+    static boolean checkSites(AgentOptions opts) {
+        String v = opts.get("check", "1");
+        if (v.equals("0") || v.equals("1")) {
+            return v.equals("1");
+        }
+        throw new IllegalArgumentException("agent option check: '" + AgentOptions.oneLine(v) + "' is not 0 or 1");
     }
 
     /** The agent is loaded again: serve control, and apply tracing options as an attach. */

@@ -17,16 +17,21 @@ final class ClassSites extends ClassVisitor {
     private final ClassLoader loader;
     private final String module;
     private final Set<String> skipMethods;
+    private final boolean check;
     private String owner;
     private boolean legacy;
     int methodsWithSites;
     int methodsWithout;
+    /** Methods kept unchanged because their code with sites failed the {@link SiteCheck}: name+desc: why. */
+    final java.util.List<String> failedCheck = new java.util.ArrayList<>();
 
-    ClassSites(ClassVisitor cv, ClassLoader loader, String module, Set<String> skipMethods) {
+    /** @param check whether each method's code with sites goes through the {@link SiteCheck} first */
+    ClassSites(ClassVisitor cv, ClassLoader loader, String module, Set<String> skipMethods, boolean check) {
         super(Opcodes.ASM9, cv);
         this.loader = loader;
         this.module = module;
         this.skipMethods = skipMethods;
+        this.check = check;
     }
 
     @Override
@@ -48,15 +53,29 @@ final class ClassSites extends ClassVisitor {
         }
         boolean hasReceiver = (access & Opcodes.ACC_STATIC) == 0;
         int ip = Ftrace.addFunction(loader, owner, name, desc, hasReceiver, module, legacy);
-        methodsWithSites++;
         // Buffered, so the sites know the method's number of returns before they are planted.
         MethodVisitor out = mv;
         return new MethodNode(Opcodes.ASM9, access, name, desc, signature, exceptions) {
             @Override
             public void visitEnd() {
-                MethodSites sites = new MethodSites(out, this.access, this.name, this.desc, owner, ip, legacy,
-                        returns(instructions), codeSize(instructions) >= KEY_MIN_SIZE);
+                MethodNode withSites = check ? new MethodNode(Opcodes.ASM9, this.access, this.name, this.desc,
+                        this.signature, this.exceptions.toArray(new String[0])) : null;
+                MethodSites sites = new MethodSites(check ? withSites : out, this.access, this.name, this.desc, owner,
+                        ip, legacy, returns(instructions), codeSize(instructions) >= KEY_MIN_SIZE);
                 accept(sites.withAnalyzer(owner));
+                if (!check) {
+                    methodsWithSites++;
+                    return;
+                }
+                String why = SiteCheck.check(owner, withSites, legacy);
+                if (why == null) {
+                    withSites.accept(out);
+                    methodsWithSites++;
+                } else {
+                    accept(out); // the original code, which the JVM verifies as it would without us
+                    methodsWithout++;
+                    failedCheck.add(why);
+                }
             }
         };
     }

@@ -27,6 +27,7 @@ final class SiteTransformer implements ClassFileTransformer {
 
     private final Instrumentation inst;
     private final ClassSelector selector;
+    private final boolean check;
     private final Map<String, String> skipped = new ConcurrentHashMap<>();
     private final Map<ClassLoader, Boolean> loaderSeesRuntime = new WeakHashMap<>();
     private final Set<Module> modulesReading = ConcurrentHashMap.newKeySet();
@@ -34,9 +35,10 @@ final class SiteTransformer implements ClassFileTransformer {
     final AtomicLong methodsWithSites = new AtomicLong();
     final AtomicLong methodsWithout = new AtomicLong();
 
-    SiteTransformer(Instrumentation inst, ClassSelector selector) {
+    SiteTransformer(Instrumentation inst, ClassSelector selector, boolean check) {
         this.inst = inst;
         this.selector = selector;
+        this.check = check;
     }
 
     /** Classes left unchanged, with the reason: class name (dotted) to reason. */
@@ -74,15 +76,23 @@ final class SiteTransformer implements ClassFileTransformer {
         Set<String> skipMethods = new HashSet<>();
         for (int attempt = 0; ; attempt++) {
             ClassWriter cw = new ClassWriter(cr, ClassWriter.COMPUTE_MAXS);
-            ClassSites cs = new ClassSites(cw, loader, mod, skipMethods);
+            ClassSites cs = new ClassSites(cw, loader, mod, skipMethods, check);
             cr.accept(cs, legacy ? ClassReader.SKIP_FRAMES : ClassReader.EXPAND_FRAMES);
             try {
                 byte[] out = cw.toByteArray();
                 classesInstrumented.incrementAndGet();
                 methodsWithSites.addAndGet(cs.methodsWithSites);
                 methodsWithout.addAndGet(cs.methodsWithout);
+                StringBuilder why = new StringBuilder();
                 if (!skipMethods.isEmpty()) {
-                    skip(className, "methods too large for sites (kept unchanged): " + skipMethods);
+                    why.append("methods too large for sites (kept unchanged): ").append(skipMethods);
+                }
+                if (!cs.failedCheck.isEmpty()) {
+                    why.append(why.length() == 0 ? "" : "; ").append("methods that failed the site check (kept unchanged): ")
+                            .append(String.join("; ", cs.failedCheck));
+                }
+                if (why.length() > 0) {
+                    skip(className, why.toString());
                 }
                 return out;
             } catch (MethodTooLargeException e) {

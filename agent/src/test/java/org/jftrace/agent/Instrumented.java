@@ -26,7 +26,7 @@ final class Instrumented extends ClassLoader {
         ClassReader cr = new ClassReader(original);
         boolean legacy = cr.readUnsignedShort(6) < 51;
         ClassWriter cw = new ClassWriter(cr, ClassWriter.COMPUTE_MAXS);
-        cr.accept(new ClassSites(cw, loader, "fixture", Set.of()), legacy ? ClassReader.SKIP_FRAMES : ClassReader.EXPAND_FRAMES);
+        cr.accept(new ClassSites(cw, loader, "fixture", Set.of(), true), legacy ? ClassReader.SKIP_FRAMES : ClassReader.EXPAND_FRAMES);
         byte[] out = cw.toByteArray();
         StringWriter problems = new StringWriter();
         CheckClassAdapter.verify(new ClassReader(out), Instrumented.class.getClassLoader(), false, new PrintWriter(problems));

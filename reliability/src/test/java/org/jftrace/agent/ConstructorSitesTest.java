@@ -46,7 +46,7 @@ class ConstructorSitesTest {
         assertThatCode(() -> {
             ClassReader cr = new ClassReader(original);
             ClassWriter cw = new ClassWriter(cr, ClassWriter.COMPUTE_MAXS);
-            cr.accept(new ClassSites(cw, null, "corpus", new HashSet<>()), ClassReader.EXPAND_FRAMES);
+            cr.accept(new ClassSites(cw, null, "corpus", new HashSet<>(), true), ClassReader.EXPAND_FRAMES);
             cw.toByteArray();
         }).doesNotThrowAnyException();
     }

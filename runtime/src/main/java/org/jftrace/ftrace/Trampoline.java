@@ -365,7 +365,7 @@ public final class Trampoline {
 
         /** The plain target, with no guard: for functions without a direct exit handler. */
         void linkPlain() {
-            setTarget(wrap(exitTarget(innerType())));
+            setTarget(wrap(exitTarget(innerType(), isThrow)));
         }
     }
 
@@ -374,7 +374,7 @@ public final class Trampoline {
      * the group's guard the function's direct exit handler for its own token with this as the fallback.
      */
     static MethodHandle genericExit(DynFtrace rec, ExitSite site) {
-        return exitTarget(site.innerType());
+        return exitTarget(site.innerType(), site.isThrow);
     }
 
     /** The bound part of an exit site's target: the direct exit handler for its own token, else generic. */
@@ -413,9 +413,11 @@ public final class Trampoline {
      * The generic exit for an exit site's type: the exit method of exactly that value type, so the
      * site's target is one direct method handle (a reference value only widens to Object, which
      * {@code asType} does without an adapter). No bound arguments and no conversions: each would be
-     * one more method handle for the JIT to inline at every return of every inlined method.
+     * one more method handle for the JIT to inline at every return of every inlined method. Only the
+     * throw site reports its value as thrown: a method may return a throwable, and an exception's
+     * constructor passes its receiver.
      */
-    static MethodHandle exitTarget(MethodType type) {
+    static MethodHandle exitTarget(MethodType type, boolean isThrow) {
         MethodHandle h;
         if (type.parameterCount() == 1) {
             h = EXIT_V;
@@ -437,7 +439,7 @@ public final class Trampoline {
                 h = EXIT_F;
             } else if (r == double.class) {
                 h = EXIT_D;
-            } else if (Throwable.class.isAssignableFrom(r)) {
+            } else if (isThrow) {
                 h = EXIT_T;
             } else {
                 h = EXIT_L;
