@@ -278,6 +278,9 @@ final class SiteCheck {
                     throw new AnalyzerException(handlers[h].handler, "no stack map frame at an exception handler");
                 }
             }
+            // Locals change only at a frame or a store: a handler that accepted them once accepts them
+            // until then (the JVM checks them at every instruction; the answer is the same).
+            boolean[] accepted = new boolean[handlers.length];
             boolean reachable = true;
             int index = -1;
             for (AbstractInsnNode insn = code.getFirst(); insn != null; insn = insn.getNext()) {
@@ -288,6 +291,7 @@ final class SiteCheck {
                         assignable(insn, cur, declared, false);
                     }
                     cur = new Frame<>(declared);
+                    java.util.Arrays.fill(accepted, false);
                     reachable = true;
                     continue;
                 }
@@ -299,8 +303,9 @@ final class SiteCheck {
                     throw new AnalyzerException(insn, "no stack map frame after an unconditional branch");
                 }
                 for (int h = 0; h < handlers.length; h++) {
-                    if (index >= start[h] && index < end[h]) {
+                    if (!accepted[h] && index >= start[h] && index < end[h]) {
                         handlerAccepts(insn, cur, handlers[h]);
+                        accepted[h] = true;
                     }
                 }
                 BasicValue receiver = null;
@@ -318,8 +323,10 @@ final class SiteCheck {
                 cur.execute(insn, kinds);
                 if (receiver instanceof Uninit) {
                     initialize(cur, (Uninit) receiver);
+                    java.util.Arrays.fill(accepted, false);
                 }
                 if (insn instanceof VarInsnNode && op >= Opcodes.ISTORE || op == Opcodes.IINC) {
+                    java.util.Arrays.fill(accepted, false);
                     for (int h = 0; h < handlers.length; h++) {
                         if (index >= start[h] && index < end[h]) {
                             handlerAccepts(insn, cur, handlers[h]);

@@ -46,7 +46,7 @@ public final class SiteSizeReport {
 
     public static void main(String[] args) throws IOException {
         String jarPath = args.length > 0 ? args[0] : "bench/target/report-lib/guava.jar";
-        SiteTransformer transformer = new SiteTransformer(null, new ClassSelector(List.of(), List.of()));
+        SiteTransformer transformer = new SiteTransformer(null, new ClassSelector(List.of(), List.of()), true);
         ClassLoader loader = SiteSizeReport.class.getClassLoader();
 
         List<Integer> added = new ArrayList<>();
