@@ -24,6 +24,8 @@ public final class OddFrames implements Opcodes {
         write(dir, "itest/odd/Chopped", chopped());
         write(dir, "itest/odd/DeadArgs", deadArgs());
         write(dir, "itest/odd/ReusedThis", reusedThis());
+        // Cut short: neither ASM nor the JVM can parse it.
+        write(dir, "itest/odd/Broken", java.util.Arrays.copyOf(reusedThis(), 40));
     }
 
     private static void write(Path dir, String name, byte[] b) throws Exception {

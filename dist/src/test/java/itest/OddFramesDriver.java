@@ -35,6 +35,11 @@ public final class OddFramesDriver {
 
         Class<?> reused = Class.forName("itest.odd.ReusedThis");
         System.out.println("reused " + reused.getConstructor().newInstance().getClass().getSimpleName());
+        try {
+            Class.forName("itest.odd.Broken");
+        } catch (Throwable t) {
+            System.out.println("broken " + t.getClass().getName());
+        }
         if (op != null) {
             Ftrace.unregisterFtraceFunction(op);
         }
