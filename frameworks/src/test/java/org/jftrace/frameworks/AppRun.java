@@ -44,6 +44,8 @@ final class AppRun implements AutoCloseable {
     private final Process process;
     private final long launchedNanos;
     private int port = -1;
+    /** The JVM's CPU time (all threads, user and system) when it gave its first answer; -1: unknown. */
+    long cpuMillisAtFirstAnswer = -1;
 
     private AppRun(String name, Path dir, List<String> cmd, Process process, long launchedNanos) {
         this.name = name;
@@ -126,7 +128,9 @@ final class AppRun implements AutoCloseable {
                 HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri(probePath)).timeout(Duration.ofSeconds(5)).GET().build(),
                         HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
                 if (r.statusCode() == 200) {
-                    return (System.nanoTime() - launchedNanos) / 1_000_000;
+                    long wall = (System.nanoTime() - launchedNanos) / 1_000_000;
+                    cpuMillisAtFirstAnswer = process.info().totalCpuDuration().map(Duration::toMillis).orElse(-1L);
+                    return wall;
                 }
             } catch (IOException e) {
                 // not serving yet

@@ -81,7 +81,7 @@ class FrameworksIT {
     }
 
     /** Startup figures of each application, for target/frameworks/frameworks.md. */
-    static final Map<Framework, String> ROWS = Collections.synchronizedMap(new TreeMap<>());
+    static final Map<Framework, String[]> ROWS = Collections.synchronizedMap(new TreeMap<>());
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(Framework.class)
@@ -93,8 +93,8 @@ class FrameworksIT {
                 + ",output=%d/trace.txt,report=%d/report.txt";
 
         List<Answer> expected = null;
-        List<Long> without = new ArrayList<>();
-        List<Long> with = new ArrayList<>();
+        List<Served> without = new ArrayList<>();
+        List<Served> with = new ArrayList<>();
         String report = null;
         // without, with, without, with: the machine's noise falls on both alike
         for (int round = 1; round <= 2; round++) {
@@ -105,13 +105,13 @@ class FrameworksIT {
             } else {
                 assertThat(plain.answers).as("untraced run %d's answers", round).isEqualTo(expected);
             }
-            without.add(plain.startupMillis);
+            without.add(plain);
 
             Served agent = serve(fw, app, "agent-" + round, agentDefault);
             assertThat(agent.answers).as("answers with the agent (nothing traced), run %d\n%s", round, agent.run.describe())
                     .isEqualTo(expected);
             report = checkAgentRun(agent.run);
-            with.add(agent.startupMillis);
+            with.add(agent);
         }
 
         Served graph = serve(fw, app, "function_graph", agentGraph);
@@ -137,15 +137,23 @@ class FrameworksIT {
         long sites = count(report, "# methods with sites: (\\d+)");
         assertThat(sites).as("methods with sites (agent report)").isGreaterThan(10_000);
 
-        long w = Collections.min(without);
-        long a = Collections.min(with);
-        String row = String.format(Locale.ROOT, "| %s | %s | %s | %.2f | %.1f s | %.2f | %,d | %s: %,d calls (%,d complete), %s %,d times |",
-                fw.label, seconds(without), seconds(with), (double) a / w, graph.startupMillis / 1000.0, (double) graph.startupMillis / w,
-                sites, fw.tracedPackage, trace.entries, trace.complete, shortName(fw.perRequestFunction), trace.exitsOf(fw.perRequestFunction));
-        ROWS.put(fw, row);
+        long w = Collections.min(without.stream().map(Served::startupMillis).toList());
+        long a = Collections.min(with.stream().map(Served::startupMillis).toList());
+        long wc = Collections.min(without.stream().map(x -> x.run.cpuMillisAtFirstAnswer).toList());
+        long ac = Collections.min(with.stream().map(x -> x.run.cpuMillisAtFirstAnswer).toList());
+        StringBuilder rows = new StringBuilder();
+        rows.append(String.format(Locale.ROOT, "| %s | without the agent | %s | 1 | %s | 1 |%n", fw.label, seconds(without, false), seconds(without, true)));
+        rows.append(String.format(Locale.ROOT, "| %s | with the agent, nothing traced | %s | %.2f | %s | %.2f |%n", fw.label, seconds(with, false),
+                (double) a / w, seconds(with, true), (double) ac / wc));
+        rows.append(String.format(Locale.ROOT, "| %s | function_graph on `%s` | %s | %.2f | %s | %.2f |%n", fw.label, fw.tracedPackage,
+                seconds(List.of(graph), false), (double) graph.startupMillis / w, seconds(List.of(graph), true),
+                (double) graph.run.cpuMillisAtFirstAnswer / wc));
+        String facts = String.format(Locale.ROOT, "- %s: %,d methods with sites, no class left unchanged; function_graph on `%s`:"
+                + " %,d calls in the trace (%,d with entry and exit), `%s` %,d times for %d requests%n", fw.label, sites, fw.tracedPackage,
+                trace.entries, trace.complete, shortName(fw.perRequestFunction), trace.exitsOf(fw.perRequestFunction), requests().size() + 1);
+        ROWS.put(fw, new String[] {rows.toString(), facts});
         writeTable();
-        System.out.println(fw.label + ": startup without " + seconds(without) + ", with the agent " + seconds(with)
-                + ", with function_graph " + graph.startupMillis + " ms");
+        System.out.print(rows);
     }
 
     record Served(AppRun run, long startupMillis, List<Answer> answers) {
@@ -188,8 +196,10 @@ class FrameworksIT {
         return Long.parseLong(m.group(1));
     }
 
-    static String seconds(List<Long> millis) {
-        return String.join(" / ", millis.stream().map(m -> String.format(Locale.ROOT, "%.1f s", m / 1000.0)).toList());
+    /** Each run's startup, wall-clock or the JVM's CPU time, in seconds: "6.5 s / 7.6 s". */
+    static String seconds(List<Served> runs, boolean cpu) {
+        return String.join(" / ", runs.stream().map(r -> String.format(Locale.ROOT, "%.1f s",
+                (cpu ? r.run.cpuMillisAtFirstAnswer : r.startupMillis) / 1000.0)).toList());
     }
 
     static String shortName(String function) {
@@ -199,13 +209,16 @@ class FrameworksIT {
 
     static void writeTable() throws IOException {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "JDK %s; each run: startup (launch to the first HTTP 200), %d requests, SIGTERM."
-                + " Ratio: the faster run with the agent / the faster run without.%n%n", Runtime.version(), requests().size() + 1));
-        sb.append("| application | startup without the agent | with the agent, nothing traced | ratio | with function_graph |"
-                + " ratio | methods with sites | function_graph trace |\n");
-        sb.append("|---|---:|---:|---:|---:|---:|---:|---|\n");
+        sb.append(String.format(Locale.ROOT, "JDK %s, %d CPUs. Startup: from the JVM's launch to its first HTTP 200, wall-clock and"
+                + " the JVM's CPU time (all threads). Runs interleaved: without, with, without, with, function_graph. Ratio: to the"
+                + " faster run without the agent (the faster of two runs with it). Each run then serves %d requests and stops on SIGTERM.%n%n",
+                Runtime.version(), Runtime.getRuntime().availableProcessors(), requests().size()));
+        sb.append("| application | run | startup | ratio | CPU time to the first answer | ratio |\n");
+        sb.append("|---|---|---:|---:|---:|---:|\n");
         synchronized (ROWS) {
-            ROWS.values().forEach(r -> sb.append(r).append('\n'));
+            ROWS.values().forEach(r -> sb.append(r[0]));
+            sb.append('\n');
+            ROWS.values().forEach(r -> sb.append(r[1]));
         }
         Files.createDirectories(AppRun.OUT);
         Files.writeString(AppRun.OUT.resolve("frameworks.md"), sb.toString(), StandardCharsets.UTF_8);
