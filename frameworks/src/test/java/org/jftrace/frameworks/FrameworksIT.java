@@ -12,7 +12,9 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,8 +33,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * answers (status, content type, body) must equal the first untraced run's. Startup is the time from
  * the JVM's launch to its first successful HTTP answer; the ratios go to target/frameworks/frameworks.md.
  *
- * <p>Under the agent: nothing on stdout or stderr about a VerifyError or ClassFormatError, no
- * {@code jftrace:} complaint, and the agent's report ({@code report=FILE}) leaves no class unchanged and
+ * <p>Under the agent: nothing on stdout or stderr about a VerifyError or ClassFormatError, no line
+ * naming an exception or error that the runs without the agent did not print, no {@code jftrace:}
+ * complaint, and the agent's report ({@code report=FILE}) leaves no class unchanged and
  * gives the framework's methods sites. With function_graph, the trace holds only the filtered package's
  * functions, with entries and exits, and the framework's request-handling function once per request.
  */
@@ -95,6 +98,7 @@ class FrameworksIT {
         List<Answer> expected = null;
         List<Served> without = new ArrayList<>();
         List<Served> with = new ArrayList<>();
+        Set<String> untracedAlarms = new TreeSet<>();
         String report = null;
         // without, with, without, with: the machine's noise falls on both alike
         for (int round = 1; round <= 2; round++) {
@@ -106,17 +110,22 @@ class FrameworksIT {
                 assertThat(plain.answers).as("untraced run %d's answers", round).isEqualTo(expected);
             }
             without.add(plain);
+            untracedAlarms.addAll(alarms(plain.run));
 
             Served agent = serve(fw, app, "agent-" + round, agentDefault);
             assertThat(agent.answers).as("answers with the agent (nothing traced), run %d\n%s", round, agent.run.describe())
                     .isEqualTo(expected);
             report = checkAgentRun(agent.run);
+            assertThat(alarms(agent.run)).as("%s: lines naming an exception or error that no run without the agent printed\n%s",
+                    agent.run.name, agent.run.describe()).isSubsetOf(untracedAlarms);
             with.add(agent);
         }
 
         Served graph = serve(fw, app, "function_graph", agentGraph);
         assertThat(graph.answers).as("answers with function_graph on %s\n%s", fw.tracedPackage, graph.run.describe()).isEqualTo(expected);
         checkAgentRun(graph.run);
+        assertThat(alarms(graph.run)).as("%s: lines naming an exception or error that no run without the agent printed\n%s",
+                graph.run.name, graph.run.describe()).isSubsetOf(untracedAlarms);
         Path traceFile = graph.run.dir.resolve("trace.txt");
         assertThat(traceFile).as("the function_graph trace (output=)").exists();
         GraphTrace trace = GraphTrace.parse(Files.readString(traceFile, StandardCharsets.UTF_8));
@@ -176,6 +185,19 @@ class FrameworksIT {
                     .doesNotContain("VerifyError").doesNotContain("ClassFormatError");
             return new Served(r, startup, answers);
         }
+    }
+
+    private static final Pattern ALARM = Pattern.compile("Exception|Error|Throwable");
+
+    /**
+     * The lines of stdout and stderr that name an exception or an error, with digits and the thread
+     * names of log lines blanked out, so that two runs' lines compare.
+     */
+    static Set<String> alarms(AppRun r) throws IOException {
+        Set<String> s = new TreeSet<>();
+        (r.stdoutText() + "\n" + r.stderrText()).lines().filter(l -> ALARM.matcher(l).find())
+                .map(l -> l.replaceAll("\\[[^\\]]*\\]", "[]").replaceAll("\\d+", "#").strip()).forEach(s::add);
+        return s;
     }
 
     /** The agent's complaints and report; returns the report. */
