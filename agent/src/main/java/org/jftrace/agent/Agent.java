@@ -118,14 +118,19 @@ public final class Agent implements AttachHandler {
 
     /**
      * Whether every method's code with sites goes through {@link SiteCheck} before the JVM sees it
-     * ({@code check=1}, the default), so that code the JVM's verifier would reject is never handed to it.
+     * ({@code check=1}), so that code the JVM's verifier would reject is never handed to it. Off by
+     * default: it adds about a third to the transformer's time at class load (docs/reliability.md).
+     * The environment variable {@code JFTRACE_CHECK} sets the default for every JVM it reaches, the
+     * way the tests turn it on for every child JVM they start.
      */
     static boolean checkSites(AgentOptions opts) {
-        String v = opts.get("check", "1");
+        String env = System.getenv("JFTRACE_CHECK");
+        String v = opts.get("check", env == null || env.isEmpty() ? "0" : env);
         if (v.equals("0") || v.equals("1")) {
             return v.equals("1");
         }
-        throw new IllegalArgumentException("agent option check: '" + AgentOptions.oneLine(v) + "' is not 0 or 1");
+        throw new IllegalArgumentException((opts.has("check") ? "agent option check" : "JFTRACE_CHECK") + ": '"
+                + AgentOptions.oneLine(v) + "' is not 0 or 1");
     }
 
     /** The agent is loaded again: serve control, and apply tracing options as an attach. */

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jftrace.ftrace.FtraceLog;
 import org.jftrace.ftrace.Trampoline;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassWriter;
@@ -90,6 +91,9 @@ final class SiteTransformer implements ClassFileTransformer {
                 if (!cs.failedCheck.isEmpty()) {
                     why.append(why.length() == 0 ? "" : "; ").append("methods that failed the site check (kept unchanged): ")
                             .append(String.join("; ", cs.failedCheck));
+                    // Never expected: say so where it is seen, as well as in the report.
+                    FtraceLog.warn(className.replace('/', '.') + ": " + cs.failedCheck.size()
+                            + " method(s) failed the site check and keep their code without sites (see the report)");
                 }
                 if (why.length() > 0) {
                     skip(className, why.toString());

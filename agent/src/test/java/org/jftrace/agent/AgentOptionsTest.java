@@ -25,6 +25,14 @@ class AgentOptionsTest {
     }
 
     @Test
+    void checkIsZeroOrOneAndABadValueIsNamed() {
+        assertThat(Agent.checkSites(AgentOptions.parse("check=1"))).isTrue();
+        assertThat(Agent.checkSites(AgentOptions.parse("check=0"))).isFalse();
+        assertThatThrownBy(() -> Agent.checkSites(AgentOptions.parse("check=yes")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("agent option check: 'yes' is not 0 or 1");
+    }
+
+    @Test
     void unknownKeyIsNamed() {
         assertThatThrownBy(() -> AgentOptions.parse("tracer=function,tarcer=x"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("unknown agent option 'tarcer'");
