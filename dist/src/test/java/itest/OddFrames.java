@@ -24,6 +24,7 @@ public final class OddFrames implements Opcodes {
         write(dir, "itest/odd/Chopped", chopped());
         write(dir, "itest/odd/DeadArgs", deadArgs());
         write(dir, "itest/odd/ReusedThis", reusedThis());
+        write(dir, "itest/odd/ManySupers", manySupers());
         // Cut short: neither ASM nor the JVM can parse it.
         write(dir, "itest/odd/Broken", java.util.Arrays.copyOf(reusedThis(), 40));
     }
@@ -144,6 +145,37 @@ public final class OddFrames implements Opcodes {
         mv.visitLabel(call);
         mv.visitFrame(F_NEW, 1, new Object[] {UNINITIALIZED_THIS}, 2, new Object[] {UNINITIALIZED_THIS, "java/lang/String"});
         mv.visitMethodInsn(INVOKESPECIAL, "java/lang/Exception", "<init>", "(Ljava/lang/String;)V", false);
+        mv.visitInsn(RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        cw.visitEnd();
+        return cw.toByteArray();
+    }
+
+    /**
+     * {@code ManySupers(int which, String m)}: {@code super(m)} on one path and {@code super()} on the
+     * other, both joining before the {@code return}, as groovyc writes constructors that pick their
+     * super constructor at run time.
+     */
+    static byte[] manySupers() {
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        cw.visit(V1_8, ACC_PUBLIC | ACC_SUPER, "itest/odd/ManySupers", null, "java/lang/Exception", null);
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC, "<init>", "(ILjava/lang/String;)V", null, null);
+        mv.visitCode();
+        Label other = new Label();
+        Label done = new Label();
+        mv.visitVarInsn(ALOAD, 0);
+        mv.visitVarInsn(ILOAD, 1);
+        mv.visitJumpInsn(IFEQ, other);
+        mv.visitVarInsn(ALOAD, 2);
+        mv.visitMethodInsn(INVOKESPECIAL, "java/lang/Exception", "<init>", "(Ljava/lang/String;)V", false);
+        mv.visitJumpInsn(GOTO, done);
+        mv.visitLabel(other);
+        mv.visitFrame(F_NEW, 3, new Object[] {UNINITIALIZED_THIS, INTEGER, "java/lang/String"}, 1,
+                new Object[] {UNINITIALIZED_THIS});
+        mv.visitMethodInsn(INVOKESPECIAL, "java/lang/Exception", "<init>", "()V", false);
+        mv.visitLabel(done);
+        mv.visitFrame(F_NEW, 3, new Object[] {"itest/odd/ManySupers", INTEGER, "java/lang/String"}, 0, new Object[0]);
         mv.visitInsn(RETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();

@@ -35,6 +35,9 @@ public final class OddFramesDriver {
 
         Class<?> reused = Class.forName("itest.odd.ReusedThis");
         System.out.println("reused " + reused.getConstructor().newInstance().getClass().getSimpleName());
+        Class<?> many = Class.forName("itest.odd.ManySupers");
+        System.out.println("many " + ((Exception) many.getConstructor(int.class, String.class).newInstance(1, "m")).getMessage());
+        System.out.println("many " + ((Exception) many.getConstructor(int.class, String.class).newInstance(0, "m")).getMessage());
         try {
             Class.forName("itest.odd.Broken");
         } catch (Throwable t) {

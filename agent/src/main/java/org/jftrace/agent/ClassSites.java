@@ -61,7 +61,8 @@ final class ClassSites extends ClassVisitor {
                 MethodNode withSites = check ? new MethodNode(Opcodes.ASM9, this.access, this.name, this.desc,
                         this.signature, this.exceptions.toArray(new String[0])) : null;
                 MethodSites sites = new MethodSites(check ? withSites : out, this.access, this.name, this.desc, owner,
-                        ip, legacy, returns(instructions), codeSize(instructions) >= KEY_MIN_SIZE);
+                        ip, legacy, returns(instructions), codeSize(instructions) >= KEY_MIN_SIZE,
+                        "<init>".equals(this.name) && severalSuperCalls(instructions));
                 accept(sites.withAnalyzer(owner));
                 if (!check) {
                     methodsWithSites++;
@@ -119,6 +120,24 @@ final class ClassSites extends ClassVisitor {
             }
         }
         return n;
+    }
+
+    /**
+     * Whether a constructor calls {@code super(...)} or {@code this(...)} more than once in its code
+     * (on different paths): more constructor calls than the objects it creates, plus one.
+     */
+    static boolean severalSuperCalls(InsnList code) {
+        int calls = 0;
+        int news = 0;
+        for (AbstractInsnNode insn = code.getFirst(); insn != null; insn = insn.getNext()) {
+            if (insn.getOpcode() == Opcodes.NEW) {
+                news++;
+            } else if (insn.getOpcode() == Opcodes.INVOKESPECIAL
+                    && "<init>".equals(((org.objectweb.asm.tree.MethodInsnNode) insn).name)) {
+                calls++;
+            }
+        }
+        return calls > news + 1;
     }
 
     private static int returns(InsnList code) {

@@ -100,8 +100,13 @@ final class MethodSites extends AdviceAdapter {
      */
     private Object[] pendingKeyFrame;
 
+    /**
+     * Whether the token is set to null at the constructor's first instruction (see {@link #visitCode}).
+     */
+    private final boolean earlyToken;
+
     MethodSites(MethodVisitor mv, int access, String name, String desc, String owner, int ip, boolean legacy,
-            int returns, boolean key) {
+            int returns, boolean key, boolean severalSuperCalls) {
         super(Opcodes.ASM9, mv, access, name, desc);
         this.owner = owner;
         this.isStatic = (access & ACC_STATIC) != 0;
@@ -116,18 +121,38 @@ final class MethodSites extends AdviceAdapter {
         // exit passes the receiver), and old class files carry no stack map frames to merge with.
         this.sharedExit = returns >= 2 && !isConstructor && !legacy;
         this.key = key && !legacy;
+        this.earlyToken = severalSuperCalls && isConstructor && !legacy;
+    }
+
+    /**
+     * A constructor that calls {@code super(...)} or {@code this(...)} on several paths (groovyc picks
+     * the super constructor at run time, one call per branch) gets its entry after the first call only,
+     * while its frames declare the token from there on, at merge points the other paths reach too. Its
+     * token is therefore declared from the first instruction and set to null there: on the other paths
+     * no entry runs, and the exit of a null token does nothing.
+     */
+    @Override
+    public void visitCode() {
+        super.visitCode();
+        if (earlyToken) {
+            token = newLocal(OBJECT);
+            mv.visitInsn(ACONST_NULL);
+            storeLocal(token);
+        }
     }
 
     @Override
     protected void onMethodEnter() {
-        token = newLocal(OBJECT);
+        if (token < 0) {
+            token = newLocal(OBJECT);
+        }
         patchable = !legacy && !isConstructor;
         Object[] keyFrame = key ? localsAtEntry() : null;
         if (patchable || keyFrame != null) {
             mv.visitInsn(ACONST_NULL);
             storeLocal(token);
         }
-        if (patchable) {
+        if (patchable && !entered) {
             visitLabel(tryStart);
         }
         Label skip = null;
@@ -163,9 +188,12 @@ final class MethodSites extends AdviceAdapter {
             mv.visitLabel(skip);
             pendingKeyFrame = keyFrame;
         }
-        if (!patchable) {
+        if (!patchable && !entered) {
+            // Once: AdviceAdapter enters again after each super(...) call of a constructor that has
+            // several, one per path, and those paths' ranges are split off (see splitRanges).
             visitLabel(tryStart);
         }
+        entered = true;
     }
 
     /**
@@ -326,6 +354,51 @@ final class MethodSites extends AdviceAdapter {
         if (f != null) {
             pendingKeyFrame = null;
             super.visitFrame(F_NEW, f.length, f, 0, new Object[0]);
+        }
+        if (earlyToken && entered) {
+            splitRanges();
+        }
+    }
+
+    /**
+     * The catch-all's ranges in a constructor with several {@code super(...)} calls: code on another
+     * path before its own call, where {@code this} is not yet initialised, stays outside them (the JVM
+     * rejects a handler whose frame says {@code this} is initialised over such code). Called before
+     * each of the method's instructions, with the analyzer's state before it.
+     */
+    private final java.util.List<Label> ranges = new java.util.ArrayList<>();
+    private Label rangeStart;
+    private boolean rangeUsed;
+    /** Whether the entry and the catch-all's start are planted. */
+    private boolean entered;
+
+    private void splitRanges() {
+        if (rangeStart == null && ranges.isEmpty()) {
+            rangeStart = tryStart; // the entry's range, open since the entry
+            rangeUsed = true;
+        }
+        java.util.List<Object> locals = analyzer == null ? null : analyzer.locals;
+        if (locals == null) {
+            if (rangeStart != null) {
+                rangeUsed = true;
+            }
+            return; // after a jump, before the next frame: unchanged
+        }
+        boolean uninit = locals.contains(Opcodes.UNINITIALIZED_THIS);
+        if (rangeStart != null && uninit) {
+            if (rangeUsed) {
+                Label end = new Label();
+                mv.visitLabel(end);
+                ranges.add(rangeStart);
+                ranges.add(end);
+            }
+            rangeStart = null;
+        } else if (rangeStart == null && !uninit) {
+            rangeStart = new Label();
+            mv.visitLabel(rangeStart);
+            rangeUsed = true;
+        } else if (rangeStart != null) {
+            rangeUsed = true;
         }
     }
 
@@ -576,7 +649,18 @@ final class MethodSites extends AdviceAdapter {
                 throwException();
             }
             // Added last, so that the method's own handlers keep precedence over the catch-all.
-            visitTryCatchBlock(tryStart, handler, handler, null);
+            if (!earlyToken) {
+                visitTryCatchBlock(tryStart, handler, handler, null);
+            } else {
+                for (int i = 0; i < ranges.size(); i += 2) {
+                    visitTryCatchBlock(ranges.get(i), ranges.get(i + 1), handler, null);
+                }
+                if (rangeStart != null && rangeUsed) {
+                    visitTryCatchBlock(rangeStart, handler, handler, null);
+                } else if (rangeStart == null && ranges.isEmpty()) {
+                    visitTryCatchBlock(tryStart, handler, handler, null);
+                }
+            }
         }
         super.visitMaxs(maxStack, maxLocals);
     }

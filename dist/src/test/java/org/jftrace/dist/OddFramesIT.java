@@ -18,7 +18,7 @@ class OddFramesIT {
 
     static final List<String> RESULTS = List.of("kept a", "kept null", "length 3", "length -1",
             "fail caught java.lang.IllegalStateException", "countdown 0", "dead m", "dead none", "reused ReusedThis",
-            "broken java.lang.ClassFormatError");
+            "many m", "many null", "broken java.lang.ClassFormatError");
 
     @TempDir
     static Path classes;
@@ -77,7 +77,13 @@ class OddFramesIT {
                 "dead m",
                 "> itest.odd.ReusedThis.<init>()V depth=1",
                 "< itest.odd.ReusedThis.<init>()V = 0",
-                "reused ReusedThis");
+                "reused ReusedThis",
+                "> itest.odd.ManySupers.<init>(ILjava/lang/String;)V depth=1",
+                "< itest.odd.ManySupers.<init>(ILjava/lang/String;)V = itest.odd.ManySupers: m",
+                "many m",
+                "> itest.odd.ManySupers.<init>(ILjava/lang/String;)V depth=1",
+                "< itest.odd.ManySupers.<init>(ILjava/lang/String;)V = itest.odd.ManySupers",
+                "many null");
         String rep = Files.readString(report);
         // Only the class file that cannot be parsed is left unchanged, and the report says why.
         assertThat(rep).contains("# classes left unchanged: 1").contains("# methods left without sites: 0")
