@@ -113,6 +113,11 @@ public final class CorpusDriver {
             w.println("TIME\tload and link\t" + (t1 - t0) / 1_000_000);
             w.println("TIME\tinitialize\t" + (t2 - t1) / 1_000_000);
             w.println("TIME\tgenerate\t" + (t3 - t2) / 1_000_000);
+            // CPU time of the whole process: on a shared machine, a steadier figure than the wall clock.
+            java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+                w.println("TIME\tCPU of the whole process\t" + sun.getProcessCpuTime() / 1_000_000);
+            }
             initNanos.forEach((jar, ns) -> w.println("INITTIME\t" + jar + '\t' + ns / 1_000_000));
             writeSites(w);
         }

@@ -252,6 +252,8 @@ class CorpusIT {
         for (String k : List.of("clojure-", "spec.alpha-")) {
             PRODUCERS.put(k, new Producer("Clojure compiler (and javac)", "Clojure __init", List.of("Clojure")));
         }
+        PRODUCERS.put("spring-aspects-", new Producer("ajc (AspectJ's compiler)", "ajc attributes", List.of("ajc")));
+        PRODUCERS.put("spring-core-", new Producer("javac; shaded (cglib, ASM, Objenesis relocated)", null, List.of("shaded")));
         PRODUCERS.put("jruby-", new Producer("javac (JRuby's runtime)", null, List.of()));
     }
 
@@ -388,6 +390,8 @@ class CorpusIT {
                     shows.add("Scala signature");
                 } else if (a.type.equals("TASTY")) {
                     shows.add("TASTy");
+                } else if (a.type.startsWith("org.aspectj.weaver.")) {
+                    shows.add("ajc attributes");
                 }
             }
 
