@@ -30,6 +30,9 @@ import java.util.regex.Pattern;
  * ({@code Class.forName(name, true, loader)}) then runs each static initializer, i.e. instrumented
  * code, with whatever tracer the agent options started.
  *
+ * <p>Then {@link ProxyGenerator} makes classes at run time with the corpus' Byte Buddy, and loads,
+ * links and calls them: one {@code GEN} line each.
+ *
  * <p>Usage: {@code CorpusDriver OUT_FILE [--no-init] ENTRY...} where an entry is a jar or a directory of
  * classes. With the agent present, it also writes, per class, how many functions (methods with sites)
  * the agent registered, read from the runtime's records.
@@ -64,6 +67,7 @@ public final class CorpusDriver {
         // Static initializers may print, start threads, or fail: keep them off our output.
         try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(out, StandardCharsets.UTF_8))) {
             List<String[]> linked = new ArrayList<>();
+            long t0 = System.nanoTime();
             for (Path e : entries) {
                 String entry = e.getFileName().toString();
                 for (String name : byEntry.get(entry)) {
@@ -83,22 +87,53 @@ public final class CorpusDriver {
                     linked.add(new String[] {entry, name, outcome});
                 }
             }
+            long t1 = System.nanoTime();
             // Initialize in a second pass, after everything linked, in the same order in both runs.
+            Map<String, Long> initNanos = new TreeMap<>();
             for (String[] l : linked) {
                 String initOutcome = "-";
                 if (init && l[2].equals("ok")) {
+                    long s0 = System.nanoTime();
                     try {
                         Class.forName(l[1], true, loader);
                         initOutcome = "ok";
                     } catch (Throwable t) {
                         initOutcome = describe(t);
                     }
+                    initNanos.merge(l[0], System.nanoTime() - s0, Long::sum);
                 }
                 w.println("CLASS\t" + l[0] + '\t' + l[1] + '\t' + l[2] + '\t' + initOutcome);
             }
+            long t2 = System.nanoTime();
+            // Classes made at run time by the corpus' Byte Buddy, in this JVM (with the agent: sites and all).
+            for (String line : generate(loader)) {
+                w.println(line);
+            }
+            long t3 = System.nanoTime();
+            w.println("TIME\tload and link\t" + (t1 - t0) / 1_000_000);
+            w.println("TIME\tinitialize\t" + (t2 - t1) / 1_000_000);
+            w.println("TIME\tgenerate\t" + (t3 - t2) / 1_000_000);
+            // CPU time of the whole process: on a shared machine, a steadier figure than the wall clock.
+            java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+                w.println("TIME\tCPU of the whole process\t" + sun.getProcessCpuTime() / 1_000_000);
+            }
+            initNanos.forEach((jar, ns) -> w.println("INITTIME\t" + jar + '\t' + ns / 1_000_000));
             writeSites(w);
         }
         System.exit(0); // static initializers may have started non-daemon threads
+    }
+
+    /**
+     * Runs {@link ProxyGenerator} in a loader of its own whose parent is the corpus loader, so that it
+     * links against the corpus' Byte Buddy (this JVM's class path has no Byte Buddy).
+     */
+    @SuppressWarnings("unchecked")
+    private static List<String> generate(ClassLoader corpus) throws Exception {
+        URL self = CorpusDriver.class.getProtectionDomain().getCodeSource().getLocation();
+        URLClassLoader gen = new URLClassLoader("generator", new URL[] {self}, corpus);
+        Class<?> g = Class.forName("org.jftrace.reliability.ProxyGenerator", true, gen);
+        return (List<String>) g.getMethod("run", ClassLoader.class).invoke(null, gen);
     }
 
     /** Per class, the number of functions the agent registered for it (none without the agent). */
@@ -138,13 +173,19 @@ public final class CorpusDriver {
 
     /** The throwable's class and first line of message, with jftrace-independent details kept. */
     static String describe(Throwable t) {
-        String m = String.valueOf(t.getMessage());
-        int nl = m.indexOf('\n');
-        if (nl >= 0) {
-            m = m.substring(0, nl);
-        }
+        String full = String.valueOf(t.getMessage());
+        String[] lines = full.split("\n");
+        String m = lines[0];
         if (m.length() > 200) {
             m = m.substring(0, 200);
+        }
+        // HotSpot's VerifyError: the method and bytecode offset, and why, on the lines after the first.
+        for (int i = 1; i + 1 < lines.length; i++) {
+            String label = lines[i].trim();
+            if (label.equals("Location:") || label.equals("Reason:")) {
+                String v = lines[i + 1].trim();
+                m += " | " + (v.length() > 300 ? v.substring(0, 300) : v);
+            }
         }
         return t.getClass().getName() + ": " + m.replace('\t', ' ');
     }

@@ -24,17 +24,25 @@ import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 
 /**
- * Issue 7, part 1: every class of every corpus jar (target/corpus, fetched by Maven) is loaded, linked
- * (so verified: the loader is a user-defined one) and initialized in a child JVM without jftrace, and
- * again in a child JVM with the real agent (sites in every class, function_graph tracing every
- * function). Every class must end the same way in both; the table of per-jar figures is written to
+ * Every class of every corpus jar (target/corpus, fetched by Maven: 140 jars from 11 producers of
+ * bytecode besides plain javac) is loaded, linked (so verified: the loader is a user-defined one) and
+ * initialized in a child JVM without jftrace, and again in a child JVM with the real agent (sites in
+ * every class, function_graph tracing every function); then classes generated at run time by the
+ * corpus' Byte Buddy are loaded and called in both. Every class must end the same way in both, and the
+ * agent's site check must doubt none; the table of per-jar figures is written to
  * target/reliability/corpus.md (docs/reliability.md quotes it).
  */
 class CorpusIT {
 
-    static final String AGENT_OPTIONS = "tracer=function_graph,buffer_size_kb=64";
+    /**
+     * The site check on (as in every test), so a method whose sites would not type-check keeps its
+     * original code and is reported, which the test then fails on; the control class (which fails the
+     * JVM's verifier in both runs) left alone, so the check has nothing to say about it.
+     */
+    static final String AGENT_OPTIONS = "check=1,exclude=control.*,tracer=function_graph,buffer_size_kb=64";
 
-    record Outcome(String jar, String link, String init) {
+    /** One class of one jar (two jars may hold the same class name: the later one is shadowed). */
+    record Outcome(String jar, String cls, String link, String init) {
     }
 
     static final class JarRow {
@@ -47,6 +55,9 @@ class CorpusIT {
         int instrumented;
         long concrete;
         long withSites;
+        int minVersion = Integer.MAX_VALUE;
+        int maxVersion;
+        final Map<String, Integer> evidence = new TreeMap<>();
         final Map<String, String> leftOut = new TreeMap<>();
 
         JarRow(String jar) {
@@ -65,11 +76,11 @@ class CorpusIT {
         try (var s = Files.list(Child.CORPUS)) {
             jars = s.filter(p -> p.toString().endsWith(".jar")).sorted().toList();
         }
-        assertThat(jars).hasSizeGreaterThanOrEqualTo(20);
+        assertThat(jars).hasSizeGreaterThanOrEqualTo(120);
         Path control = Child.OUT.resolve("verify-control");
         writeUnverifiableClass(control);
 
-        List<String> args = new ArrayList<>(List.of("-Xmx1g", "-cp", Child.TEST_CLASSES.toString(),
+        List<String> args = new ArrayList<>(List.of("-Xmx3g", "-cp", Child.TEST_CLASSES.toString(),
                 CorpusDriver.class.getName()));
         Path baseOut = Child.OUT.resolve("corpus-baseline.txt");
         Path agentOut = Child.OUT.resolve("corpus-agent.txt");
@@ -81,34 +92,38 @@ class CorpusIT {
         List<String> base = new ArrayList<>(args);
         base.add(baseOut.toString());
         base.addAll(tail);
-        Child b = Child.java(null, 300, base);
+        Child b = Child.java(null, 600, base);
         assertThat(b.exitCode).as(b.toString()).isZero();
 
         List<String> withAgent = new ArrayList<>(args);
         withAgent.add(agentOut.toString());
         withAgent.addAll(tail);
-        Child a = Child.java("report=" + report + "," + AGENT_OPTIONS, 300, withAgent);
+        Child a = Child.java("report=" + report + "," + AGENT_OPTIONS, 900, withAgent);
         assertThat(a.exitCode).as(a.toString()).isZero();
-        assertThat(a.err).as("the agent complained").doesNotContain("jftrace:");
 
         Map<String, Outcome> baseClasses = new LinkedHashMap<>();
-        readOutcomes(baseOut, baseClasses, null);
+        Map<String, String[]> baseGenerated = new LinkedHashMap<>();
+        Map<String, Long> baseTimes = new LinkedHashMap<>();
+        readOutcomes(baseOut, baseClasses, null, baseGenerated, baseTimes);
         Map<String, Outcome> agentClasses = new LinkedHashMap<>();
         Map<String, Integer> sites = new TreeMap<>();
-        readOutcomes(agentOut, agentClasses, sites);
+        Map<String, String[]> agentGenerated = new LinkedHashMap<>();
+        Map<String, Long> agentTimes = new LinkedHashMap<>();
+        readOutcomes(agentOut, agentClasses, sites, agentGenerated, agentTimes);
         Map<String, String> skipped = readSkipped(report);
 
         // The verifier is on for this loader: a class with a type error fails to link in both runs.
-        assertThat(baseClasses.get("control.Unverifiable").link()).startsWith("java.lang.VerifyError");
-        assertThat(agentClasses.get("control.Unverifiable").link()).startsWith("java.lang.VerifyError");
+        String controlKey = control.getFileName() + "\tcontrol.Unverifiable";
+        assertThat(baseClasses.get(controlKey).link()).startsWith("java.lang.VerifyError");
+        assertThat(agentClasses.get(controlKey).link()).startsWith("java.lang.VerifyError");
 
         assertThat(agentClasses.keySet()).containsExactlyElementsOf(baseClasses.keySet());
         List<String> differences = new ArrayList<>();
         Map<String, JarRow> rows = new TreeMap<>();
         for (Map.Entry<String, Outcome> e : baseClasses.entrySet()) {
-            String cls = e.getKey();
             Outcome ob = e.getValue();
-            Outcome oa = agentClasses.get(cls);
+            Outcome oa = agentClasses.get(e.getKey());
+            String cls = ob.cls();
             // Both runs name the missing class of an optional dependency, not always the same one.
             if (!exceptionClass(ob.link()).equals(exceptionClass(oa.link()))) {
                 differences.add(cls + ": link without jftrace: " + ob.link() + "; with: " + oa.link());
@@ -147,21 +162,56 @@ class CorpusIT {
                         continue;
                     }
                     int n;
-                    try (InputStream in = jf.getInputStream(jf.getJarEntry(e.getKey().replace('.', '/') + ".class"))) {
-                        n = concreteMethods(in.readAllBytes());
+                    try (InputStream in = jf.getInputStream(jf.getJarEntry(e.getValue().cls().replace('.', '/') + ".class"))) {
+                        n = concreteMethods(in.readAllBytes(), row);
                     }
                     row.concrete += n;
                     // At most n: a library may define its own classes again in a loader of its own
                     // (guava's Finalizer), which registers the same functions once more.
-                    row.withSites += Math.min(n, sites.getOrDefault(module + '\t' + e.getKey(), 0));
+                    row.withSites += Math.min(n, sites.getOrDefault(module + '\t' + e.getValue().cls(), 0));
                 }
             }
         }
-        String table = table(rows, b, a);
+        // Classes made at run time (ProxyGenerator, in each child): the same outcome and values in both.
+        assertThat(agentGenerated.keySet()).containsExactlyElementsOf(baseGenerated.keySet());
+        JarRow generated = new JarRow(GENERATED);
+        for (Map.Entry<String, String[]> e : baseGenerated.entrySet()) {
+            String[] gb = e.getValue();
+            String[] ga = agentGenerated.get(e.getKey());
+            if (!String.join("\t", gb).equals(String.join("\t", ga))) {
+                differences.add(e.getKey() + ": generated at run time, without jftrace: " + String.join(" ", gb)
+                        + "; with: " + String.join(" ", ga));
+            }
+            generated.classes++;
+            generated.linkedBase += gb[2].equals("ok") ? 1 : 0;
+            generated.linkedAgent += ga[2].equals("ok") ? 1 : 0;
+            generated.initBase += gb[2].equals("ok") ? 1 : 0;
+            generated.initAgent += ga[2].equals("ok") ? 1 : 0;
+            if (ga[2].equals("ok")) {
+                int n = Integer.parseInt(ga[4]);
+                generated.instrumented += skipped.containsKey(e.getKey()) ? 0 : 1;
+                generated.concrete += n;
+                generated.withSites += Math.min(n, sites.getOrDefault("\t" + e.getKey(), 0));
+                if (skipped.containsKey(e.getKey())) {
+                    generated.leftOut.put(e.getKey(), skipped.get(e.getKey()));
+                }
+            }
+        }
+        assertThat(generated.classes).as("classes generated at run time").isGreaterThanOrEqualTo(30);
+        assertThat(generated.linkedBase).as("generated classes that load and answer without jftrace")
+                .isGreaterThanOrEqualTo(generated.classes - 2);
+        rows.put(GENERATED, generated);
+
+        String table = table(rows, b, a, baseTimes, agentTimes);
         Files.writeString(Child.OUT.resolve("corpus.md"), table, StandardCharsets.UTF_8);
         System.out.println(table);
 
         assertThat(differences).as("classes whose loading, linking or initialization changed with jftrace").isEmpty();
+        assertThat(a.err).as("the agent complained").doesNotContain("jftrace:");
+        // With the site check on, a method whose sites do not type-check keeps its original code, and its
+        // class still links: the report names it. It must name none.
+        assertThat(skipped.entrySet().stream().filter(e -> e.getValue().contains("site check")).map(Object::toString).toList())
+                .as("classes with methods that failed the agent's site check").isEmpty();
         long concrete = rows.values().stream().mapToLong(r -> r.concrete).sum();
         long withSites = rows.values().stream().mapToLong(r -> r.withSites).sum();
         assertThat(100.0 * withSites / concrete).as("%% of concrete methods with sites, all jars").isGreaterThanOrEqualTo(99.0);
@@ -169,6 +219,74 @@ class CorpusIT {
             assertThat(r.linkedAgent).as(r.jar).isEqualTo(r.linkedBase);
             assertThat(r.pct()).as("%% of concrete methods with sites in " + r.jar).isGreaterThanOrEqualTo(98.0);
         }
+        // Each producer the table names shows in the bytecode of its jars (Kotlin metadata, Scala
+        // signatures, TASTy, groovyc's meta-class methods, Clojure's __init classes, ECJ's lambda names).
+        for (JarRow r : rows.values()) {
+            Producer p = producer(r.jar);
+            if (p.evidence != null) {
+                assertThat(r.evidence.getOrDefault(p.evidence, 0)).as(r.jar + ": classes showing " + p.evidence).isPositive();
+            }
+        }
+        long producers = rows.values().stream().flatMap(r -> producerKinds(r).stream()).distinct().count();
+        assertThat(producers).as("producers of bytecode other than plain javac").isGreaterThanOrEqualTo(10);
+    }
+
+    static final String GENERATED = "(generated at run time by Byte Buddy)";
+
+    /** Who made a jar's class files; {@code evidence}: what the bytecode shows of it (null: nothing to test). */
+    record Producer(String label, String evidence, List<String> kinds) {
+    }
+
+    static final Map<String, Producer> PRODUCERS = new LinkedHashMap<>();
+
+    static {
+        PRODUCERS.put("armeria-", new Producer("javac; shaded, trimmed by ProGuard", null, List.of("shaded", "ProGuard")));
+        PRODUCERS.put("aspectjweaver-", new Producer("javac; shaded (ASM and others relocated)", null, List.of("shaded")));
+        PRODUCERS.put("cglib-nodep-", new Producer("javac; shaded (ASM relocated)", null, List.of("shaded")));
+        PRODUCERS.put("kotlin-reflect-", new Producer("kotlinc; shrunk by ProGuard", "Kotlin metadata", List.of("kotlinc", "ProGuard")));
+        PRODUCERS.put("moshi-", new Producer("javac and kotlinc", "Kotlin metadata", List.of("kotlinc")));
+        for (String k : List.of("kotlin-stdlib-", "kotlinx-", "okio-", "okhttp-")) {
+            PRODUCERS.put(k, new Producer("kotlinc", "Kotlin metadata", List.of("kotlinc")));
+        }
+        for (String k : List.of("scala-library-", "scala-reflect-", "scala-xml_", "scala-parser-combinators_")) {
+            PRODUCERS.put(k, new Producer("scalac 2", "Scala signature", List.of("scalac 2")));
+        }
+        for (String k : List.of("scala3-library_", "cats-")) {
+            PRODUCERS.put(k, new Producer("scalac 3", "TASTy", List.of("scalac 3")));
+        }
+        for (String k : List.of("ecj-", "org.eclipse.core.", "org.eclipse.equinox.common-", "org.eclipse.equinox.preferences-",
+                "org.eclipse.equinox.registry-", "org.eclipse.osgi-")) {
+            PRODUCERS.put(k, new Producer("ecj", "ECJ lambda names", List.of("ecj")));
+        }
+        PRODUCERS.put("org.eclipse.equinox.app-", new Producer("ecj (no lambdas to show it)", null, List.of("ecj")));
+        for (String k : List.of("groovy-", "groovy-xml-")) {
+            PRODUCERS.put(k, new Producer("javac and groovyc", "groovyc meta-class", List.of("groovyc")));
+        }
+        for (String k : List.of("clojure-", "spec.alpha-")) {
+            PRODUCERS.put(k, new Producer("Clojure compiler (and javac)", "Clojure __init", List.of("Clojure")));
+        }
+        PRODUCERS.put("spring-aspects-", new Producer("ajc (AspectJ's compiler)", "ajc attributes", List.of("ajc")));
+        PRODUCERS.put("spring-core-", new Producer("javac; shaded (cglib, ASM, Objenesis relocated)", null, List.of("shaded")));
+        PRODUCERS.put("jruby-", new Producer("javac (JRuby's runtime)", null, List.of()));
+    }
+
+    static Producer producer(String jar) {
+        for (Map.Entry<String, Producer> e : PRODUCERS.entrySet()) {
+            if (jar.startsWith(e.getKey())) {
+                return e.getValue();
+            }
+        }
+        return jar.equals(GENERATED) ? new Producer("Byte Buddy, at run time", null, List.of("Byte Buddy at run time"))
+                : new Producer("javac", null, List.of());
+    }
+
+    /** The producers of a jar that are not plain javac, class files of version 50 and older counted as one. */
+    static List<String> producerKinds(JarRow r) {
+        List<String> k = new ArrayList<>(producer(r.jar).kinds());
+        if (r.maxVersion > 0 && r.maxVersion <= Opcodes.V1_6) {
+            k.add("class files of version 50 and older");
+        }
+        return k;
     }
 
     static String exceptionClass(String outcome) {
@@ -176,13 +294,20 @@ class CorpusIT {
         return colon < 0 ? outcome : outcome.substring(0, colon);
     }
 
-    static String table(Map<String, JarRow> rows, Child base, Child agent) {
+    static String table(Map<String, JarRow> rows, Child base, Child agent, Map<String, Long> baseTimes,
+                        Map<String, Long> agentTimes) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "JDK %s; child JVMs: %.1f s without jftrace, %.1f s with (%s)%n%n",
+        sb.append(String.format(Locale.ROOT, "JDK %s; child JVMs: %.1f s without jftrace, %.1f s with (%s)%n",
                 System.getProperty("java.version"), base.millis / 1000.0, agent.millis / 1000.0, AGENT_OPTIONS));
-        sb.append("| jar | classes | linked without / with jftrace | initialized without / with | instrumented | concrete methods | with sites | % |\n");
-        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
-        JarRow total = new JarRow("**all " + rows.size() + " jars**");
+        sb.append("phases without / with jftrace:");
+        baseTimes.forEach((k, v) -> sb.append(String.format(Locale.ROOT, " %s %.1f / %.1f s;", k, v / 1000.0,
+                agentTimes.getOrDefault(k, 0L) / 1000.0)));
+        List<String> kinds = rows.values().stream().flatMap(r -> producerKinds(r).stream()).distinct().sorted().toList();
+        sb.append(String.format(Locale.ROOT, "%n%d producers other than plain javac: %s%n%n", kinds.size(), String.join(", ", kinds)));
+        sb.append("| jar | producer | class file versions | classes | linked without / with jftrace | initialized without / with | instrumented | concrete methods | with sites | % |\n");
+        sb.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        long jarCount = rows.keySet().stream().filter(k -> !k.equals(GENERATED)).count();
+        JarRow total = new JarRow("**all " + jarCount + " jars" + (rows.containsKey(GENERATED) ? " and the generated classes**" : "**"));
         for (JarRow r : rows.values()) {
             row(sb, r);
             total.classes += r.classes;
@@ -194,6 +319,8 @@ class CorpusIT {
             total.concrete += r.concrete;
             total.withSites += r.withSites;
             total.leftOut.putAll(r.leftOut);
+            total.minVersion = Math.min(total.minVersion, r.minVersion);
+            total.maxVersion = Math.max(total.maxVersion, r.maxVersion);
         }
         row(sb, total);
         sb.append("\nClasses left unchanged (they load, without sites), with the agent's reason:\n\n");
@@ -208,17 +335,29 @@ class CorpusIT {
     }
 
     private static void row(StringBuilder sb, JarRow r) {
-        sb.append(String.format(Locale.ROOT, "| %s | %d | %d / %d | %d / %d | %d | %d | %d | %.2f |%n", r.jar, r.classes,
-                r.linkedBase, r.linkedAgent, r.initBase, r.initAgent, r.instrumented, r.concrete, r.withSites, r.pct()));
+        Producer p = producer(r.jar);
+        String label = r.jar.startsWith("**") ? "" : p.label() + (p.evidence() == null ? ""
+                : " (" + p.evidence() + ": " + r.evidence.getOrDefault(p.evidence(), 0) + ")");
+        String versions = r.maxVersion == 0 ? (r.jar.equals(GENERATED) ? "this JDK's" : "")
+                : r.minVersion == r.maxVersion ? String.valueOf(r.minVersion) : r.minVersion + "–" + r.maxVersion;
+        sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %d / %d | %d / %d | %d | %d | %d | %.2f |%n", r.jar, label,
+                versions, r.classes, r.linkedBase, r.linkedAgent, r.initBase, r.initAgent, r.instrumented, r.concrete,
+                r.withSites, r.pct()));
     }
 
-    static void readOutcomes(Path file, Map<String, Outcome> classes, Map<String, Integer> sites) throws IOException {
+    static void readOutcomes(Path file, Map<String, Outcome> classes, Map<String, Integer> sites,
+                             Map<String, String[]> generated, Map<String, Long> times) throws IOException {
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
             String[] f = line.split("\t", -1);
             if (f[0].equals("CLASS")) {
-                classes.put(f[2], new Outcome(f[1], f[3], f[4]));
+                classes.put(f[1] + '\t' + f[2], new Outcome(f[1], f[2], f[3], f[4]));
             } else if (f[0].equals("SITES") && sites != null) {
                 sites.put(f[1] + '\t' + f[2], Integer.parseInt(f[3]));
+            } else if (f[0].equals("GEN")) {
+                // name, base type, outcome, values, concrete methods
+                generated.put(f[1], java.util.Arrays.copyOfRange(f, 1, 6));
+            } else if (f[0].equals("TIME")) {
+                times.put(f[1], Long.parseLong(f[2]));
             }
         }
     }
@@ -236,17 +375,53 @@ class CorpusIT {
         return m;
     }
 
-    static int concreteMethods(byte[] classFile) {
+    private static final java.util.regex.Pattern ECJ_LAMBDA = java.util.regex.Pattern.compile("lambda\\$\\d+");
+
+    /** The class's concrete methods; notes its version and what it shows of its producer in {@code row}. */
+    static int concreteMethods(byte[] classFile, JarRow row) {
         int[] n = new int[1];
-        new ClassReader(classFile).accept(new ClassVisitor(Opcodes.ASM9) {
+        java.util.Set<String> shows = new java.util.TreeSet<>();
+        ClassReader cr = new ClassReader(classFile);
+        int version = cr.readUnsignedShort(6);
+        row.minVersion = Math.min(row.minVersion, version);
+        row.maxVersion = Math.max(row.maxVersion, version);
+        if (cr.getClassName().endsWith("__init")) {
+            shows.add("Clojure __init");
+        }
+        cr.accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public org.objectweb.asm.AnnotationVisitor visitAnnotation(String desc, boolean visible) {
+                if (desc.equals("Lkotlin/Metadata;")) {
+                    shows.add("Kotlin metadata");
+                }
+                return null;
+            }
+
+            @Override
+            public void visitAttribute(org.objectweb.asm.Attribute a) {
+                if (a.type.equals("ScalaSig") || a.type.equals("ScalaInlineInfo")) {
+                    shows.add("Scala signature");
+                } else if (a.type.equals("TASTY")) {
+                    shows.add("TASTy");
+                } else if (a.type.startsWith("org.aspectj.weaver.")) {
+                    shows.add("ajc attributes");
+                }
+            }
+
             @Override
             public MethodVisitor visitMethod(int access, String name, String desc, String sig, String[] exc) {
                 if ((access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) == 0) {
                     n[0]++;
                 }
+                if (name.equals("$getStaticMetaClass")) {
+                    shows.add("groovyc meta-class");
+                } else if (ECJ_LAMBDA.matcher(name).matches()) {
+                    shows.add("ECJ lambda names");
+                }
                 return null;
             }
         }, ClassReader.SKIP_CODE);
+        shows.forEach(k -> row.evidence.merge(k, 1, Integer::sum));
         return n[0];
     }
 
