@@ -126,10 +126,10 @@ final class MethodSites extends AdviceAdapter {
 
     /**
      * A constructor that calls {@code super(...)} or {@code this(...)} on several paths (groovyc picks
-     * the super constructor at run time, one call per branch) gets its entry after the first call only,
-     * while its frames declare the token from there on, at merge points the other paths reach too. Its
-     * token is therefore declared from the first instruction and set to null there: on the other paths
-     * no entry runs, and the exit of a null token does nothing.
+     * the super constructor at run time, one call per branch) gets an entry after each call, but its
+     * frames declare the token from the first entry on in the code's order, including frames of other
+     * paths before their own call and the frames where the paths join. Its token is therefore declared
+     * from the first instruction and set to null there, which every path carries until its entry.
      */
     @Override
     public void visitCode() {
@@ -360,18 +360,19 @@ final class MethodSites extends AdviceAdapter {
         }
     }
 
-    /**
-     * The catch-all's ranges in a constructor with several {@code super(...)} calls: code on another
-     * path before its own call, where {@code this} is not yet initialised, stays outside them (the JVM
-     * rejects a handler whose frame says {@code this} is initialised over such code). Called before
-     * each of the method's instructions, with the analyzer's state before it.
-     */
+    /** The catch-all's closed ranges (start, end, ...) and the open one, in a constructor with several calls. */
     private final java.util.List<Label> ranges = new java.util.ArrayList<>();
     private Label rangeStart;
     private boolean rangeUsed;
     /** Whether the entry and the catch-all's start are planted. */
     private boolean entered;
 
+    /**
+     * The catch-all's ranges in a constructor with several {@code super(...)} calls: code on another
+     * path before its own call, where {@code this} is not yet initialised, stays outside them (the JVM
+     * rejects a handler whose frame says {@code this} is initialised over such code). Called before
+     * each of the method's instructions, with the analyzer's state before it.
+     */
     private void splitRanges() {
         if (rangeStart == null && ranges.isEmpty()) {
             rangeStart = tryStart; // the entry's range, open since the entry
