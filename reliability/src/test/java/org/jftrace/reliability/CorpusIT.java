@@ -259,7 +259,7 @@ class CorpusIT {
             PRODUCERS.put(k, new Producer("ecj", "ECJ lambda names", List.of("ecj")));
         }
         PRODUCERS.put("org.eclipse.equinox.app-", new Producer("ecj (no lambdas to show it)", null, List.of("ecj")));
-        for (String k : List.of("groovy-", "groovy-xml-")) {
+        for (String k : List.of("groovy-4.", "groovy-xml-")) { // groovy-json is javac alone
             PRODUCERS.put(k, new Producer("javac and groovyc", "groovyc meta-class", List.of("groovyc")));
         }
         for (String k : List.of("clojure-", "spec.alpha-")) {
