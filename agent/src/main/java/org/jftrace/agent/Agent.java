@@ -119,7 +119,7 @@ public final class Agent implements AttachHandler {
     /**
      * Whether every method's code with sites goes through {@link SiteCheck} before the JVM sees it
      * ({@code check=1}), so that code the JVM's verifier would reject is never handed to it. Off by
-     * default: it adds about a third to the transformer's time at class load (docs/reliability.md).
+     * default: it adds about half to the transformer's time at class load (docs/reliability.md).
      * The environment variable {@code JFTRACE_CHECK} sets the default for every JVM it reaches, the
      * way the tests turn it on for every child JVM they start.
      */
