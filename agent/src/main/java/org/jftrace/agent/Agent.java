@@ -12,6 +12,7 @@ import org.jftrace.control.AttachHandler;
 import org.jftrace.control.ControlServer;
 import org.jftrace.control.TracefsControl;
 import org.jftrace.data.TraceDataWriter;
+import org.jftrace.ftrace.Ftrace;
 import org.jftrace.ftrace.PatchWarmup;
 import org.jftrace.trace.Tracefs;
 
@@ -40,6 +41,9 @@ public final class Agent implements AttachHandler {
         this.transformer = transformer;
         this.selecting = selecting;
         this.late = new LateAttach(inst, selecting);
+        Planter p = new Planter(inst, late.notRetransformed());
+        late.setPlanter(p);
+        Ftrace.setPlanter(p);
     }
 
     static synchronized void start(String args, Instrumentation inst, boolean attached) {
@@ -319,6 +323,7 @@ public final class Agent implements AttachHandler {
         sb.append("# classes instrumented: ").append(classesInstrumented()).append('\n');
         sb.append("# methods with sites: ").append(methodsWithSites()).append('\n');
         sb.append("# methods left without sites: ").append(transformer.methodsWithout.get()).append('\n');
+        sb.append("# classes scanned, with sites once a filter selects them: ").append(selecting.classesScanned.get()).append('\n');
         Map<String, String> skipped = skippedClasses();
         sb.append("# classes left unchanged: ").append(skipped.size()).append('\n');
         skipped.forEach((c, r) -> sb.append(c).append('\t').append(r).append('\n'));

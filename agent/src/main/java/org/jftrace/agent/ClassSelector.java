@@ -27,6 +27,14 @@ final class ClassSelector {
         }
     }
 
+    /**
+     * Whether the classes selected get their sites as they load (an {@code include} was given), or
+     * only once a filter selects one of their functions (the default, every class outside the JDK).
+     */
+    boolean eager() {
+        return !include.isEmpty();
+    }
+
     boolean selects(ClassLoader loader, String internalName) {
         if (loader == null || loader == PLATFORM) {
             return false;

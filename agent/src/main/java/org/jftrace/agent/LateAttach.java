@@ -44,9 +44,15 @@ final class LateAttach {
     private final SelectingTransformer selecting;
     private final Map<String, String> notRetransformed = new ConcurrentHashMap<>();
 
+    private Planter planter;
+
     LateAttach(Instrumentation inst, SelectingTransformer selecting) {
         this.inst = inst;
         this.selecting = selecting;
+    }
+
+    void setPlanter(Planter p) {
+        planter = p;
     }
 
     static boolean tracesSomething(AgentOptions o) {
@@ -88,8 +94,13 @@ final class LateAttach {
 
         long t0 = System.nanoTime();
         long transform0 = selecting.transformNanos.get();
+        long planted0 = planter.classesPlanted.get();
+        long batches0 = planter.batches.get();
+        long plant0 = planter.plantNanos.get();
         selecting.addSelector(selector);
-        Retransformed r = retransform(selector);
+        // With an include, its classes get sites now; without, the loaded classes are only scanned,
+        // and those the filters select are planted as the writes below select them.
+        Retransformed r = selector.eager() ? retransform(selector) : scanLoaded(selector);
         long t1 = System.nanoTime();
         Session s = new Session(fs, instance, prefix, o, before);
         try {
@@ -108,10 +119,17 @@ final class LateAttach {
         }
         long t2 = System.nanoTime();
         long enabled = Ftrace.enabledFunctions().lines().count();
-        s.summary = String.format("jftrace: retransformed %d classes in %d batches (%.1f ms, of which planting sites %.1f ms)%s%n"
-                        + "jftrace: %s on %d functions (tracefs writes %.1f ms, last patch batch %.2f ms)%n",
-                r.classes, r.batches, (t1 - t0) / 1e6, (selecting.transformNanos.get() - transform0) / 1e6, r.problems(),
-                o.get("tracer", "nop"), enabled, (t2 - t1) / 1e6, Ftrace.lastBatchNanos() / 1e6);
+        StringBuilder sum = new StringBuilder();
+        if (r.scanned > 0) {
+            sum.append(String.format("jftrace: scanned %d loaded classes for their functions (%.1f ms)%n", r.scanned, (t1 - t0) / 1e6));
+        }
+        sum.append(String.format("jftrace: retransformed %d classes in %d batches (%.1f ms, of which planting sites %.1f ms)%s%n",
+                r.classes + planter.classesPlanted.get() - planted0, r.batches + planter.batches.get() - batches0,
+                (selector.eager() ? t1 - t0 : 0) + (planter.plantNanos.get() - plant0) / 1e6,
+                (selecting.transformNanos.get() - transform0) / 1e6, r.problems()));
+        sum.append(String.format("jftrace: %s on %d functions (tracefs writes %.1f ms, last patch batch %.2f ms)%n",
+                o.get("tracer", "nop"), enabled, (t2 - t1) / 1e6, Ftrace.lastBatchNanos() / 1e6));
+        s.summary = sum.toString();
         return s;
     }
 
@@ -150,6 +168,7 @@ final class LateAttach {
     // ---------------------------------------------------------------------------------------------
 
     static final class Retransformed {
+        int scanned;
         int classes;
         int batches;
         final List<String> unmodifiable = new ArrayList<>();
@@ -192,6 +211,39 @@ final class LateAttach {
         }
         for (int i = 0; i < todo.size(); i += BATCH) {
             batch(todo.subList(i, Math.min(todo.size(), i + BATCH)), r);
+        }
+        return r;
+    }
+
+    /**
+     * Registers the functions of the loaded classes {@code selector} selects, read from their class
+     * files (the loader's resource), without planting them: they are planted when a filter selects
+     * them. A class whose class file its loader does not give (generated at run time) is left out.
+     */
+    private Retransformed scanLoaded(ClassSelector selector) {
+        Retransformed r = new Retransformed();
+        for (Class<?> c : inst.getAllLoadedClasses()) {
+            if (c.isArray() || c.isPrimitive()) {
+                continue;
+            }
+            ClassLoader loader = c.getClassLoader();
+            String internal = c.getName().replace('.', '/');
+            if (loader == null || !selector.selects(loader, internal) || selecting.instrumented(loader, internal)
+                    || selecting.scannedClass(loader, internal) != null || !inst.isModifiableClass(c)) {
+                continue;
+            }
+            byte[] bytes;
+            try (java.io.InputStream in = loader.getResourceAsStream(internal + ".class")) {
+                if (in == null) {
+                    continue;
+                }
+                bytes = in.readAllBytes();
+            } catch (Throwable t) {
+                continue;
+            }
+            if (selecting.scan(c.getModule(), loader, internal, c.getProtectionDomain(), bytes) != null) {
+                r.scanned++;
+            }
         }
         return r;
     }

@@ -2,26 +2,35 @@ package org.jftrace.agent;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jftrace.ftrace.Ftrace;
 
 /**
- * The transformer the agent registers: passes to the {@link SiteTransformer} the classes that any
- * selector so far selects (the startup options' and every attach's, since sites once planted are
- * never a cost), and remembers which classes got sites, so that an attach retransforms only the
- * loaded classes still without them.
+ * The transformer the agent registers. A class that an eager selector selects (an {@code include}:
+ * the startup options' or an attach's) gets its sites as it loads. A class that only the default
+ * selector selects is scanned instead ({@link FunctionScan}): its functions are listed and can be
+ * filtered, and the class is planted when a filter first selects one of them, by the {@link Planter}
+ * (or at once, if one is selected as it loads). Remembers which classes got sites, so that an attach
+ * retransforms only the loaded classes still without them.
  */
 final class SelectingTransformer implements ClassFileTransformer {
 
     private final SiteTransformer sites;
     private final List<ClassSelector> selectors = new CopyOnWriteArrayList<>();
     private final Map<ClassLoader, Set<String>> instrumented = new WeakHashMap<>();
+    private final Map<ClassLoader, Map<String, ScannedClass>> scanned = new WeakHashMap<>();
     /** Time spent planting sites, over all classes. */
-    final java.util.concurrent.atomic.AtomicLong transformNanos = new java.util.concurrent.atomic.AtomicLong();
+    final AtomicLong transformNanos = new AtomicLong();
+    /** Classes scanned, and the time it took. */
+    final AtomicLong classesScanned = new AtomicLong();
+    final AtomicLong scanNanos = new AtomicLong();
 
     SelectingTransformer(SiteTransformer sites, ClassSelector first) {
         this.sites = sites;
@@ -40,11 +49,37 @@ final class SelectingTransformer implements ClassFileTransformer {
         }
     }
 
+    /** @return the class's plant key if it was scanned (its functions are known), else null */
+    ScannedClass scannedClass(ClassLoader loader, String internalName) {
+        synchronized (scanned) {
+            Map<String, ScannedClass> m = scanned.get(loader);
+            return m == null ? null : m.get(internalName);
+        }
+    }
+
     @Override
     public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined,
                             ProtectionDomain pd, byte[] bytes) {
-        if (className == null || !selected(loader, className)) {
+        if (className == null) {
             return null;
+        }
+        int how = selection(loader, className);
+        if (how == NONE) {
+            return null;
+        }
+        if (how == LAZY) {
+            ScannedClass key = scannedClass(loader, className);
+            boolean plant = key != null && key.plant;
+            if (!plant) {
+                key = scan(module, loader, className, pd, bytes);
+                plant = key != null && Ftrace.claimPlant(key); // a filter selects it as it loads
+                if (plant) {
+                    key.plant = true; // and keeps its sites if it is ever retransformed again
+                }
+            }
+            if (!plant) {
+                return null;
+            }
         }
         long t0 = System.nanoTime();
         byte[] out = sites.transform(module, loader, className, redefined, pd, bytes);
@@ -57,12 +92,46 @@ final class SelectingTransformer implements ClassFileTransformer {
         return out;
     }
 
-    private boolean selected(ClassLoader loader, String className) {
+    /**
+     * Registers the functions of a class without planting it (see {@link FunctionScan}).
+     * @return its plant key, or null if it cannot get sites (its loader does not see the runtime, or
+     *         its class file cannot be read: then planting it would fail too, and says why)
+     */
+    ScannedClass scan(Module module, ClassLoader loader, String className, ProtectionDomain pd, byte[] bytes) {
+        if (!sites.seesRuntime(loader)) {
+            return null;
+        }
+        long t0 = System.nanoTime();
+        ScannedClass key;
+        synchronized (scanned) {
+            key = scanned.computeIfAbsent(loader, l -> new HashMap<>())
+                    .computeIfAbsent(className, n -> new ScannedClass(loader, n));
+        }
+        try {
+            FunctionScan.scan(bytes, loader, SiteTransformer.moduleName(module, pd), key);
+        } catch (RuntimeException e) {
+            return null;
+        }
+        classesScanned.incrementAndGet();
+        scanNanos.addAndGet(System.nanoTime() - t0);
+        return key;
+    }
+
+    static final int NONE = 0;
+    static final int LAZY = 1;
+    static final int EAGER = 2;
+
+    /** How the class gets sites: {@link #EAGER} if an eager selector selects it, else {@link #LAZY} or {@link #NONE}. */
+    int selection(ClassLoader loader, String className) {
+        int how = NONE;
         for (ClassSelector s : selectors) {
             if (s.selects(loader, className)) {
-                return true;
+                if (s.eager()) {
+                    return EAGER;
+                }
+                how = LAZY;
             }
         }
-        return false;
+        return how;
     }
 }

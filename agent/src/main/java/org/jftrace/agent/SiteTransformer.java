@@ -112,7 +112,7 @@ final class SiteTransformer implements ClassFileTransformer {
         skipped.put(internalName.replace('/', '.'), reason);
     }
 
-    private boolean seesRuntime(ClassLoader loader) {
+    boolean seesRuntime(ClassLoader loader) {
         if (loader == null) {
             return true;
         }

@@ -43,6 +43,12 @@ public final class DynFtrace {
     /** An entry site made ahead of its bootstrap ({@link Ftrace#prelinkEntry}), until it claims it. */
     Trampoline.EntrySite prelinked;
     int flags;
+    /**
+     * The agent's handle on this function's class while the class has no sites yet (it was scanned,
+     * not planted); null once planted. A function bound while it has one is planted by the
+     * {@link SitePlanter} before the write that bound it returns.
+     */
+    Object plantKey;
 
     DynFtrace(int ip, String name, String module, String linkKey, boolean hasReceiver, boolean legacy) {
         this.ip = ip;

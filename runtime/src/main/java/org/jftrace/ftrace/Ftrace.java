@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jftrace.filter.FilterException;
 import org.jftrace.filter.FilterHash;
 import org.jftrace.filter.FilterParser;
@@ -35,6 +36,9 @@ public final class Ftrace {
     private static final Map<String, PatchGroup> LINK_GROUPS = new HashMap<>();
     /** The static keys, by link key: whether any function of a package is traced. */
     private static final Map<String, StaticKey> KEYS = new HashMap<>();
+    /** The plant keys of functions bound without sites, until {@link #plantPending}. Guarded by LOCK. */
+    private static final Set<Object> PENDING_PLANTS = new LinkedHashSet<>();
+    private static volatile SitePlanter planter;
     private static final ArrayDeque<Integer> FREE_SLOTS = new ArrayDeque<>();
     private static int nextSlot;
 
@@ -67,6 +71,17 @@ public final class Ftrace {
      */
     public static int addFunction(ClassLoader loader, String internalClassName, String methodName, String desc,
                                   boolean hasReceiver, String module, boolean legacy) {
+        return addFunction(loader, internalClassName, methodName, desc, hasReceiver, module, legacy, null);
+    }
+
+    /**
+     * As {@link #addFunction(ClassLoader, String, String, String, boolean, String, boolean)}, for a method
+     * that gets its sites now ({@code plantKey} null) or only once a filter selects it: then
+     * {@code plantKey} is the agent's handle on its class, which the {@link SitePlanter} is given to
+     * plant the class. A function bound at its creation is pending at once: see {@link #claimPlant}.
+     */
+    public static int addFunction(ClassLoader loader, String internalClassName, String methodName, String desc,
+                                  boolean hasReceiver, String module, boolean legacy, Object plantKey) {
         String cls = internalClassName.replace('/', '.');
         String name = cls + '.' + methodName + desc;
         int dot = cls.lastIndexOf('.');
@@ -77,6 +92,11 @@ public final class Ftrace {
         boolean[] created = new boolean[1];
         synchronized (LOCK) {
             DynFtrace rec = RECORDS.findOrAdd(loader, name, module, linkKey, hasReceiver, legacy, created);
+            if (plantKey == null) {
+                rec.plantKey = null; // planted now, whether it was scanned before or not
+            } else if (created[0]) {
+                rec.plantKey = plantKey;
+            }
             if (created[0]) {
                 FtraceOps[] reg = opsList;
                 for (FtraceOps op : reg) {
@@ -92,6 +112,9 @@ public final class Ftrace {
                     StaticKey.update(List.of(rec.key));
                 }
                 updateFlags(rec);
+                if (rec.plantKey != null && rec.binding != OpsListFunc.NOP) {
+                    PENDING_PLANTS.add(rec.plantKey);
+                }
             }
             return rec.ip;
         }
@@ -107,6 +130,42 @@ public final class Ftrace {
 
     public static void removeFunctionListener(java.util.function.IntConsumer listener) {
         FUNCTION_LISTENERS.remove(listener);
+    }
+
+    /** Sets the agent's planter: who gives sites to the classes of functions bound without them. */
+    public static void setPlanter(SitePlanter p) {
+        planter = p;
+    }
+
+    /**
+     * Whether the class {@code plantKey} stands for must be planted now, because a function of it was
+     * bound as it was created (its class is being loaded while a filter selects it); the request is
+     * then the caller's, and is dropped from the pending ones.
+     */
+    public static boolean claimPlant(Object plantKey) {
+        synchronized (LOCK) {
+            return PENDING_PLANTS.remove(plantKey);
+        }
+    }
+
+    /**
+     * Plants the classes of the functions bound while without sites. Called after a write that may
+     * bind functions, outside the lock: the planter retransforms classes, and the transformer that
+     * runs then creates functions, which other threads loading classes do too.
+     */
+    private static void plantPending() {
+        Set<Object> keys;
+        synchronized (LOCK) {
+            if (PENDING_PLANTS.isEmpty()) {
+                return;
+            }
+            keys = new LinkedHashSet<>(PENDING_PLANTS);
+            PENDING_PLANTS.clear();
+        }
+        SitePlanter p = planter;
+        if (p != null) {
+            p.plant(keys);
+        }
     }
 
     /** Runs {@code action} under the core's lock: no function is created while it runs. */
@@ -139,6 +198,7 @@ public final class Ftrace {
             op.notraceHash = nt;
             addOps(op);
         }
+        plantPending();
     }
 
     /** Adds a checked, unregistered ops to the list and patches its functions. Caller holds LOCK. */
@@ -220,6 +280,7 @@ public final class Ftrace {
             op.directCall = call;
             addOps(op);
         }
+        plantPending();
     }
 
     /** register_ftrace_direct with an fentry handle alone: {@code DirectCall.entry(fentry)}. */
@@ -249,6 +310,7 @@ public final class Ftrace {
             op.directCall = call;
             update();
         }
+        plantPending();
     }
 
     /** unregister_ftrace_direct: detaches the direct ops; the functions' original behaviour is back. */
@@ -349,6 +411,7 @@ public final class Ftrace {
                 }
             }
         }
+        plantPending();
     }
 
     /** ftrace_set_notrace: as {@link #setFilter}, for the notrace hash (which wins over the filter). */
@@ -365,6 +428,7 @@ public final class Ftrace {
                 update(FilterHash.differences(old, nt)); // an empty notrace hash excludes none: its bitmap says so
             }
         }
+        plantPending();
     }
 
     /** Sets both hashes at once, as one batch: used when a tracer starts with its filters. */
@@ -381,6 +445,7 @@ public final class Ftrace {
                 update();
             }
         }
+        plantPending();
     }
 
     /** The threads an ops with {@link FtraceOps#FL_PID} traces; null means all threads. */
@@ -524,6 +589,9 @@ public final class Ftrace {
                 continue;
             }
             Object nb = computeBinding(rec, reg);
+            if (nb != OpsListFunc.NOP && rec.plantKey != null) {
+                PENDING_PLANTS.add(rec.plantKey);
+            }
             if (nb != rec.binding) {
                 if (bind(rec, nb)) {
                     keys.add(rec.key);
