@@ -245,6 +245,8 @@ public final class Agent implements AttachHandler {
         if (withTracer) {
             set(fs, prefix + "current_tracer", o.get("tracer", null));
         }
+        // The profiler is its own ops, beside the tracer: started like it, after the filters.
+        set(fs, prefix + "function_profile_enabled", o.get("function_profile_enabled", null));
     }
 
     private static void set(Tracefs fs, String file, String value) {

@@ -36,7 +36,8 @@ final class LateAttach {
     private static final List<String> STARTUP_ONLY = List.of("output", "data", "report", "control", "jmx", "verbose");
     /** Options that are tracefs settings: with any of them, an agentmain call starts tracing. */
     private static final List<String> TRACING = List.of("tracer", "filter", "notrace", "graph_function",
-            "graph_notrace", "max_graph_depth", "tracing_thresh", "pid", "clock", "buffer_size_kb", "trace_options");
+            "graph_notrace", "max_graph_depth", "tracing_thresh", "pid", "clock", "buffer_size_kb", "trace_options",
+            "function_profile_enabled");
 
     private static final AtomicInteger SCRATCH = new AtomicInteger();
 

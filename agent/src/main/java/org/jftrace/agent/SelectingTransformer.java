@@ -99,6 +99,7 @@ final class SelectingTransformer implements ClassFileTransformer {
      */
     ScannedClass scan(Module module, ClassLoader loader, String className, ProtectionDomain pd, byte[] bytes) {
         if (!sites.seesRuntime(loader)) {
+            sites.skip(className, SiteTransformer.CANNOT_SEE_RUNTIME);
             return null;
         }
         long t0 = System.nanoTime();
@@ -109,7 +110,8 @@ final class SelectingTransformer implements ClassFileTransformer {
         }
         try {
             FunctionScan.scan(bytes, loader, SiteTransformer.moduleName(module, pd), key);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException e) { // a class file the JVM will reject, or one ASM cannot read
+            sites.skip(className, e.toString());
             return null;
         }
         classesScanned.incrementAndGet();

@@ -55,7 +55,7 @@ final class SiteTransformer implements ClassFileTransformer {
         }
         try {
             if (!seesRuntime(loader)) {
-                skip(className, "its class loader does not delegate org.jftrace to the boot class path");
+                skip(className, CANNOT_SEE_RUNTIME);
                 return null;
             }
             if (module != null && module.isNamed() && modulesReading.add(module)) {
@@ -108,7 +108,9 @@ final class SiteTransformer implements ClassFileTransformer {
         }
     }
 
-    private void skip(String internalName, String reason) {
+    static final String CANNOT_SEE_RUNTIME = "its class loader does not delegate org.jftrace to the boot class path";
+
+    void skip(String internalName, String reason) {
         skipped.put(internalName.replace('/', '.'), reason);
     }
 

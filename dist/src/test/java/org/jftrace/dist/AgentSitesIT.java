@@ -167,7 +167,8 @@ class AgentSitesIT {
         assertThat(r.err.lines().filter(l -> l.startsWith("jftrace:")).toList())
                 .containsExactly("jftrace: unknown agent option 'fliter' (known: include, exclude, filter, notrace, "
                         + "graph_function, graph_notrace, trace_options, tracer, output, report, clock, buffer_size_kb, "
-                        + "max_graph_depth, tracing_thresh, pid, verbose, instance, control, jmx, data, warmup, check); tracing is off");
+                        + "max_graph_depth, tracing_thresh, pid, verbose, instance, control, jmx, data, warmup, check, "
+                        + "function_profile_enabled); tracing is off");
         assertThat(r.out).contains("result 10");
     }
 }
