@@ -48,6 +48,48 @@ class AttachIT {
         }
     }
 
+    /**
+     * Without an include, an attach plants only the classes its filter selects: 10 of 40 loaded
+     * classes here, as the JVM's own log of redefined classes shows; the rest are only listed.
+     */
+    @Test
+    void anAttachWithAOnePackageFilterRetransformsOnlyThatPackagesClasses(@TempDir Path tmp) throws Exception {
+        Path classes = tmp.resolve("classes");
+        compileGenerated(tmp.resolve("src"), classes, 40);
+        Path log = tmp.resolve("redefined.log");
+        try (LoopJvm j = LoopJvm.start(List.of("-Xlog:redefine+class+load=debug:file=" + log),
+                "itest.ManyClassesApp", classes.toString(), "40")) {
+            ChildJvm r = LoopJvm.jftrace("attach", pid(j), "-p", "function", "-l", "gen.C0000*", "--duration", "500ms");
+            assertThat(r.exitCode).as(r.toString()).isZero();
+            assertThat(r.err).contains("jftrace: retransformed 10 classes").contains("function on 20 functions");
+            assertThat(r.out).contains("gen.C00003.applyAsInt").doesNotContain("gen.C00013");
+            List<String> redefined = Files.readAllLines(log).stream().filter(l -> l.contains("loading name="))
+                    .map(l -> l.replaceAll(".*loading name=(\\S+).*", "$1")).distinct().sorted().toList();
+            assertThat(redefined).hasSize(10).allMatch(n -> n.matches("gen\\.C0000\\d"));
+            // Every loaded class's functions are listed, planted or not.
+            assertThat(LoopJvm.jftrace(pid(j), "cat", "available_filter_functions").out)
+                    .contains("gen.C00039.applyAsInt(I)I").contains("gen.C00000.applyAsInt(I)I");
+            assertDetached(j);
+        }
+    }
+
+    /** Writes and compiles {@code n} classes gen.C00000... for {@link itest.ManyClassesApp}. */
+    static void compileGenerated(Path src, Path classes, int n) throws Exception {
+        Files.createDirectories(src.resolve("gen"));
+        List<String> files = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String c = String.format("C%05d", i);
+            Path f = src.resolve("gen").resolve(c + ".java");
+            Files.writeString(f, "package gen; public final class " + c + " implements java.util.function.IntUnaryOperator {"
+                    + " public int applyAsInt(int x) { return x * 31 + " + i + "; } }");
+            files.add(f.toString());
+        }
+        List<String> args = new java.util.ArrayList<>(List.of("-d", classes.toString()));
+        args.addAll(files);
+        int rc = javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, args.toArray(new String[0]));
+        assertThat(rc).isZero();
+    }
+
     @Test
     void attachIntoAnInstanceLeavesTheTopLevelAlone(@TempDir Path tmp) throws Exception {
         try (LoopJvm j = LoopJvm.start(List.of())) {

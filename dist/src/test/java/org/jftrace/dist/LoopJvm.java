@@ -57,7 +57,7 @@ final class LoopJvm implements AutoCloseable {
         try {
             while ((line = r.readLine()) != null) {
                 if (line.startsWith("ready ")) {
-                    return new LoopJvm(p, Long.parseLong(line.substring(6).trim()), err, r);
+                    return new LoopJvm(p, Long.parseLong(line.substring(6).trim().split(" ")[0]), err, r);
                 }
             }
         } finally {
