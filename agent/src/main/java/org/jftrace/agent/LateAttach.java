@@ -32,6 +32,9 @@ final class LateAttach {
     /** Classes per retransformClasses call: few safepoints, yet bounded pauses. */
     static final int BATCH = 1000;
 
+    /** More functions than this in one attach is refused without {@code yes}: it may slow the JVM down. */
+    static final int MANY_FUNCTIONS = 5000;
+
     /** Options that only make sense at startup. */
     private static final List<String> STARTUP_ONLY = List.of("output", "data", "report", "control", "jmx", "verbose");
     /** Options that are tracefs settings: with any of them, an agentmain call starts tracing. */
@@ -102,6 +105,12 @@ final class LateAttach {
         // With an include, its classes get sites now; without, the loaded classes are only scanned,
         // and those the filters select are planted as the writes below select them.
         Retransformed r = selector.eager() ? retransform(selector) : scanLoaded(selector);
+        if (o.has("tracer") && !o.get("tracer", "nop").equals("nop") || o.has("function_profile_enabled")) {
+            int n = Ftrace.countSelected(String.join(" ", o.list("filter")), String.join(" ", o.list("notrace")));
+            if (n > MANY_FUNCTIONS && !o.has("yes")) {
+                throw new IllegalArgumentException(n + " functions selected; tracing them all may slow this JVM; --yes to go on");
+            }
+        }
         long t1 = System.nanoTime();
         Session s = new Session(fs, instance, prefix, o, before);
         try {
@@ -303,6 +312,7 @@ final class LateAttach {
                 return;
             }
             quietly(() -> fs.write("current_tracer", "nop", false));
+            quietly(() -> fs.write("function_profile_enabled", "0", false));
             quietly(() -> fs.write("tracing_on", "0", false));
             for (String f : List.of("set_ftrace_filter", "set_ftrace_notrace", "set_graph_function",
                     "set_graph_notrace", "set_ftrace_pid")) {

@@ -118,6 +118,9 @@ final class AttachCommand implements Callable<Integer> {
         try (ControlClient c = ControlClient.connect(pid, socket)) {
             c.request("write", prefix + "tracing_on", "0");
             String trace = c.request("cat", prefix + "trace");
+            if (tracing.functionProfile) {
+                trace += c.request("cat", prefix + "trace_stat/function");
+            }
             if (output == null) {
                 System.out.print(trace);
                 System.out.flush();

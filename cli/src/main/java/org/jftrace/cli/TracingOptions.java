@@ -33,6 +33,13 @@ final class TracingOptions {
             description = "Classes to instrument (default: all outside the JDK; repeatable).")
     List<String> include = new ArrayList<>();
 
+    @Option(names = "--function-profile", description = "function_profile_enabled: count and time each function "
+            + "(trace_stat/function), beside the tracer (-p nop for the profiler alone).")
+    boolean functionProfile;
+
+    @Option(names = "--yes", description = "Trace even when the filters select more than 5,000 functions.")
+    boolean yes;
+
     @Option(names = "-O", paramLabel = "OPTION", description = "A trace option, e.g. funcgraph-tail or nofuncgraph-duration (repeatable).")
     List<String> traceOptions = new ArrayList<>();
 
@@ -65,6 +72,12 @@ final class TracingOptions {
         }
         if (bufferSizeKb != null) {
             o.add("buffer_size_kb=" + bufferSizeKb);
+        }
+        if (yes) {
+            o.add("yes=1");
+        }
+        if (functionProfile) {
+            o.add("function_profile_enabled=1");
         }
         o.add("tracer=" + tracer);
         return o;

@@ -453,6 +453,30 @@ public final class Ftrace {
         op.pidFilter = pids;
     }
 
+    /**
+     * How many known functions a filter and notrace text would select (an empty filter selects every
+     * function); function commands in them select nothing. @throws FilterException naming a bad token
+     */
+    public static int countSelected(String filter, String notrace) {
+        synchronized (LOCK) {
+            FilterHash f = FilterHash.empty().with(functionRules(filter), true, RECORDS);
+            FilterHash nt = FilterHash.empty().with(functionRules(notrace), true, RECORDS);
+            int n = 0;
+            for (int ip = 1, size = RECORDS.size(); ip <= size; ip++) {
+                if (traces(f, nt, ip)) {
+                    n++;
+                }
+            }
+            return n;
+        }
+    }
+
+    private static List<FilterRule> functionRules(String text) {
+        List<FilterRule> rules = new ArrayList<>(FilterParser.parse(text, RECORDS));
+        rules.removeIf(r -> r.kind() == FilterRule.Kind.COMMAND);
+        return rules;
+    }
+
     private static List<FilterRule> parseHashRules(String text, String file) {
         List<FilterRule> rules = FilterParser.parse(text, RECORDS);
         for (FilterRule r : rules) {
