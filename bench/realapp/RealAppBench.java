@@ -49,13 +49,13 @@ public final class RealAppBench {
                 module = "frameworks/spring-boot-app";
                 main = "org.jftrace.frameworks.spring.SpringApp";
                 pkg = "org.springframework.web.servlet.*";
-                method = "org.jftrace.frameworks.spring.SpringApp.json";
+                method = "org.springframework.web.servlet.DispatcherServlet.doDispatch";
                 break;
             case "armeria":
                 module = "frameworks/armeria-app";
                 main = "org.jftrace.frameworks.armeria.ArmeriaApp";
                 pkg = "com.linecorp.armeria.server.*";
-                method = "org.jftrace.frameworks.armeria.ArmeriaApp$Endpoints.json";
+                method = "com.linecorp.armeria.server.HttpServerHandler.handleRequest";
                 break;
             default:
                 throw new IllegalArgumentException("app: spring or armeria, not '" + app + "'");
@@ -144,6 +144,12 @@ public final class RealAppBench {
                 break;
             }
         }
+        StringBuilder line = new StringBuilder("# " + s.name + ": req/s per second from the attach command on (detach at "
+                + (t1 - t0) / 1000 + " s):");
+        for (long t = t0; t + 1000 <= t1 + 12_000; t += 1000) {
+            line.append(' ').append(Math.round(rate(t, t + 1000)));
+        }
+        System.err.println(line);
         System.out.printf(Locale.ROOT, "| %s | %s | %s | %.0f | %.2fx | %.2fx | %s |%n", s.name, functions, first, before,
                 during / before, after2 / before, recovered < 0 ? "> 12 s" : (recovered / 1000.0) + " s");
     }

@@ -243,9 +243,13 @@ public final class Agent implements AttachHandler {
         appendAll(fs, prefix + "set_graph_function", o.list("graph_function"));
         appendAll(fs, prefix + "set_graph_notrace", o.list("graph_notrace"));
         if (withTracer) {
-            set(fs, prefix + "current_tracer", o.get("tracer", null));
+            startTracing(fs, prefix, o);
         }
-        // The profiler is its own ops, beside the tracer: started like it, after the filters.
+    }
+
+    /** Starts the tracer and the profiler (its own ops, beside the tracer) the options name. */
+    static void startTracing(Tracefs fs, String prefix, AgentOptions o) {
+        set(fs, prefix + "current_tracer", o.get("tracer", null));
         set(fs, prefix + "function_profile_enabled", o.get("function_profile_enabled", null));
     }
 

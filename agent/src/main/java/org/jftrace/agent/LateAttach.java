@@ -49,10 +49,15 @@ final class LateAttach {
     private final Map<String, String> notRetransformed = new ConcurrentHashMap<>();
 
     private Planter planter;
+    private final LoadedClassScan scans;
+    /** Classes ever queued for a scan: an attach queues only the loaded classes not seen before. */
+    private final Set<Class<?>> queued = java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
 
     LateAttach(Instrumentation inst, SelectingTransformer selecting) {
         this.inst = inst;
         this.selecting = selecting;
+        this.scans = new LoadedClassScan(selecting);
+        Ftrace.setDiscovery(scans);
     }
 
     void setPlanter(Planter p) {
@@ -99,6 +104,8 @@ final class LateAttach {
         long t0 = System.nanoTime();
         long transform0 = selecting.transformNanos.get();
         long planted0 = planter.classesPlanted.get();
+        long scanned0 = selecting.classesScanned.get();
+        long scanNanos0 = selecting.scanNanos.get();
         long batches0 = planter.batches.get();
         long plant0 = planter.plantNanos.get();
         selecting.addSelector(selector);
@@ -120,9 +127,7 @@ final class LateAttach {
             Agent.applyTracefsOptions(fs, prefix, o, false);
             fs.write(prefix + "trace", "", false); // as trace-cmd record: start from empty buffers
             fs.write(prefix + "tracing_on", "1", false);
-            if (o.has("tracer")) {
-                fs.write(prefix + "current_tracer", o.get("tracer", null), false);
-            }
+            Agent.startTracing(fs, prefix, o);
         } catch (RuntimeException e) {
             s.detach();
             throw new IllegalArgumentException(e.getMessage(), e);
@@ -130,8 +135,10 @@ final class LateAttach {
         long t2 = System.nanoTime();
         long enabled = Ftrace.enabledFunctions().lines().count();
         StringBuilder sum = new StringBuilder();
-        if (r.scanned > 0) {
-            sum.append(String.format("jftrace: scanned %d loaded classes for their functions (%.1f ms)%n", r.scanned, (t1 - t0) / 1e6));
+        long scanned = selecting.classesScanned.get() - scanned0;
+        if (scanned > 0) {
+            sum.append(String.format("jftrace: read the functions of %d loaded classes (%.1f ms)%n", scanned,
+                    (selecting.scanNanos.get() - scanNanos0) / 1e6));
         }
         sum.append(String.format("jftrace: retransformed %d classes in %d batches (%.1f ms, of which planting sites %.1f ms)%s%n",
                 r.classes + planter.classesPlanted.get() - planted0, r.batches + planter.batches.get() - batches0,
@@ -150,7 +157,11 @@ final class LateAttach {
             throw new IllegalArgumentException("current_tracer: unknown tracer '" + tracer + "' (available: "
                     + fs.read("available_tracers").strip() + ")");
         }
-        String name = "jftrace-check-" + ProcessHandle.current().pid() + "-" + SCRATCH.incrementAndGet();
+        String profile = o.get("function_profile_enabled", "0");
+        if (!profile.equals("0") && !profile.equals("1")) {
+            throw new IllegalArgumentException("function_profile_enabled: expected 0 or 1, got '" + AgentOptions.oneLine(profile) + "'");
+        }
+                String name = "jftrace-check-" + ProcessHandle.current().pid() + "-" + SCRATCH.incrementAndGet();
         fs.mkdirInstance(name);
         try {
             Agent.applyTracefsOptions(fs, "instances/" + name + "/", o, false);
@@ -178,7 +189,7 @@ final class LateAttach {
     // ---------------------------------------------------------------------------------------------
 
     static final class Retransformed {
-        int scanned;
+        int queued;
         int classes;
         int batches;
         final List<String> unmodifiable = new ArrayList<>();
@@ -226,9 +237,8 @@ final class LateAttach {
     }
 
     /**
-     * Registers the functions of the loaded classes {@code selector} selects, read from their class
-     * files (the loader's resource), without planting them: they are planted when a filter selects
-     * them. A class whose class file its loader does not give (generated at run time) is left out.
+     * Queues the loaded classes {@code selector} selects for {@link LoadedClassScan}: their functions
+     * become known when a filter may select them. Nothing is read here.
      */
     private Retransformed scanLoaded(ClassSelector selector) {
         Retransformed r = new Retransformed();
@@ -239,21 +249,12 @@ final class LateAttach {
             ClassLoader loader = c.getClassLoader();
             String internal = c.getName().replace('.', '/');
             if (loader == null || !selector.selects(loader, internal) || selecting.instrumented(loader, internal)
-                    || selecting.scannedClass(loader, internal) != null || !inst.isModifiableClass(c)) {
+                    || selecting.scannedClass(loader, internal) != null || queued.contains(c) || !inst.isModifiableClass(c)) {
                 continue;
             }
-            byte[] bytes;
-            try (java.io.InputStream in = loader.getResourceAsStream(internal + ".class")) {
-                if (in == null) {
-                    continue;
-                }
-                bytes = in.readAllBytes();
-            } catch (Throwable t) {
-                continue;
-            }
-            if (selecting.scan(c.getModule(), loader, internal, c.getProtectionDomain(), bytes) != null) {
-                r.scanned++;
-            }
+            queued.add(c);
+            scans.add(c);
+            r.queued++;
         }
         return r;
     }

@@ -84,8 +84,16 @@ final class AttachCommand implements Callable<Integer> {
         System.err.print(summary);
         System.err.printf("jftrace: attached to JVM %d in %.0f ms (%s %.0f ms)%n", pid, (t2 - t0) / 1e6,
                 loaded ? "agent loaded in" : "agent already there,", (t1 - t0) / 1e6);
-        if (firstEvent) {
-            reportFirstEvent(socket, t0);
+        if (firstEvent) { // in the background: there may be none before the duration is over
+            Thread w = new Thread(() -> {
+                try {
+                    reportFirstEvent(socket, t0);
+                } catch (java.io.IOException | RuntimeException e) {
+                    System.err.println("jftrace: first event: " + e.getMessage());
+                }
+            }, "jftrace-first-event");
+            w.setDaemon(true);
+            w.start();
         }
         Thread hook = new Thread(() -> finish(socket, session), "jftrace-detach");
         Runtime.getRuntime().addShutdownHook(hook);

@@ -222,6 +222,54 @@ public final class Glob {
         return glob.matchesFunction(functionName);
     }
 
+    /**
+     * Whether some string that begins with {@code prefix} matches: for a class name followed by a
+     * dot, whether a function of that class may. Runs the pattern as a set of positions over the
+     * prefix (O(pattern * prefix)); any position still alive at its end can be completed.
+     */
+    public boolean mayMatchPrefix(CharSequence prefix) {
+        final int n = kind.length;
+        boolean[] at = new boolean[n + 1];
+        boolean[] next = new boolean[n + 1];
+        at[0] = true;
+        starClosure(at);
+        for (int i = 0, len = prefix.length(); i < len; i++) {
+            char c = prefix.charAt(i);
+            java.util.Arrays.fill(next, false);
+            boolean alive = false;
+            for (int p = 0; p < n; p++) {
+                if (!at[p]) {
+                    continue;
+                }
+                byte k = kind[p];
+                if (k == STAR) {
+                    next[p] = true; // the star takes c
+                    alive = true;
+                } else if (k == ANY || (k == LIT ? arg[p] == c : inClass(arg[p], c))) {
+                    next[p + 1] = true;
+                    alive = true;
+                }
+            }
+            if (!alive) {
+                return false;
+            }
+            starClosure(next);
+            boolean[] t = at;
+            at = next;
+            next = t;
+        }
+        return true;
+    }
+
+    /** Marks the positions after any star that is reachable (a star may take nothing). */
+    private void starClosure(boolean[] at) {
+        for (int p = 0; p < kind.length; p++) {
+            if (at[p] && kind[p] == STAR) {
+                at[p + 1] = true;
+            }
+        }
+    }
+
     /** Iterative matching with single-star backtracking: O(pattern * text), no allocation. */
     private boolean matches(CharSequence s, int from, int to) {
         final byte[] kind = this.kind;

@@ -39,6 +39,7 @@ public final class Ftrace {
     /** The plant keys of functions bound without sites, until {@link #plantPending}. Guarded by LOCK. */
     private static final Set<Object> PENDING_PLANTS = new LinkedHashSet<>();
     private static volatile SitePlanter planter;
+    private static volatile FunctionDiscovery discovery;
     private static final ArrayDeque<Integer> FREE_SLOTS = new ArrayDeque<>();
     private static int nextSlot;
 
@@ -132,6 +133,22 @@ public final class Ftrace {
         FUNCTION_LISTENERS.remove(listener);
     }
 
+    /** Sets who registers the functions of classes loaded before the agent, when a filter may need them. */
+    public static void setDiscovery(FunctionDiscovery d) {
+        discovery = d;
+    }
+
+    /**
+     * Makes the functions {@code rules} may select known (all, if null or empty) before they are matched.
+     * Never called under the lock: discovery reads class files and registers functions.
+     */
+    public static void discover(List<FilterRule> rules) {
+        FunctionDiscovery d = discovery;
+        if (d != null) {
+            d.discover(rules);
+        }
+    }
+
     /** Sets the agent's planter: who gives sites to the classes of functions bound without them. */
     public static void setPlanter(SitePlanter p) {
         planter = p;
@@ -183,6 +200,7 @@ public final class Ftrace {
      * hashes select. @throws IllegalStateException if it is already registered
      */
     public static void registerFtraceFunction(FtraceOps op) {
+        discover(op.filterHash.rules());
         synchronized (LOCK) {
             if (op.state() != FtraceOps.STATE_UNREGISTERED) {
                 throw new IllegalStateException("ops '" + op.name + "' is already registered (EBUSY)");
@@ -261,6 +279,9 @@ public final class Ftrace {
      */
     public static void registerFtraceDirect(FtraceOps op, DirectCall call) {
         java.util.Objects.requireNonNull(call, "call");
+        if (!op.filterHash.isEmpty()) { // an empty one is refused below
+            discover(op.filterHash.rules());
+        }
         synchronized (LOCK) {
             if (!op.hasFlag(FtraceOps.FL_DIRECT) || op.func != null || op.retfunc != null) {
                 throw new IllegalArgumentException("ops '" + op.name + "' is not a direct ops: make it with FtraceOps.direct (EINVAL)");
@@ -395,6 +416,11 @@ public final class Ftrace {
      */
     public static void setFilter(FtraceOps op, String text, boolean reset) {
         List<FilterRule> rules = parseHashRules(text, "set_ftrace_filter");
+        if (!rules.isEmpty()) {
+            discover(rules);
+        } else if (reset && op.state() == FtraceOps.STATE_ENABLED) {
+            discover(null); // an emptied filter selects every function
+        }
         synchronized (LOCK) {
             FilterHash f = op.filterHash.with(rules, reset, RECORDS);
             if (op.state() == FtraceOps.STATE_ENABLED) {
@@ -433,6 +459,9 @@ public final class Ftrace {
 
     /** Sets both hashes at once, as one batch: used when a tracer starts with its filters. */
     public static void setHashes(FtraceOps op, List<FilterRule> filter, List<FilterRule> notrace) {
+        if (op.state() == FtraceOps.STATE_ENABLED) { // else its registration discovers them
+            discover(filter);
+        }
         synchronized (LOCK) {
             FilterHash f = FilterHash.empty().with(filter, true, RECORDS);
             FilterHash nt = FilterHash.empty().with(notrace, true, RECORDS);
@@ -458,6 +487,7 @@ public final class Ftrace {
      * function); function commands in them select nothing. @throws FilterException naming a bad token
      */
     public static int countSelected(String filter, String notrace) {
+        discover(functionRules(filter));
         synchronized (LOCK) {
             FilterHash f = FilterHash.empty().with(functionRules(filter), true, RECORDS);
             FilterHash nt = FilterHash.empty().with(functionRules(notrace), true, RECORDS);

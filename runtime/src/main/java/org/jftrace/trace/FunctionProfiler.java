@@ -50,10 +50,18 @@ public final class FunctionProfiler {
         ops = op;
     }
 
-    synchronized void disable() {
-        if (ops != null) {
-            Ftrace.unregisterFtraceFunction(ops);
+    /**
+     * Not under this object's monitor while it unregisters: unregistering waits for the threads inside
+     * the callbacks, and a callback takes the monitor to add its thread's table.
+     */
+    void disable() {
+        FtraceOps op;
+        synchronized (this) {
+            op = ops;
             ops = null;
+        }
+        if (op != null) {
+            Ftrace.unregisterFtraceFunction(op);
         }
     }
 

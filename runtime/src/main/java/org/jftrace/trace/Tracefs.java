@@ -175,6 +175,7 @@ public final class Tracefs {
             case "trace_stat/function":
                 return ti.profiler.stat();
             case "available_filter_functions":
+                Ftrace.discover(null);
                 return Ftrace.records().availableFilterFunctions();
             case "enabled_functions":
                 return Ftrace.enabledFunctions();
