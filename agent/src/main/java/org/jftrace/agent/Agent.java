@@ -107,8 +107,14 @@ public final class Agent implements AttachHandler {
     /** Short programs (a {@code jftrace record} of a command-line tool) end before it starts. */
     static final long WARMUP_DELAY_MILLIS = 1000;
 
+    /**
+     * The warm-up's sites: by default {@link #WARMUP_SITES} when an {@code include} plants classes as
+     * they load, so that their first switch finds the patching code compiled; none otherwise, where a
+     * first switch plants classes anyway, and the warm-up would only cost startup (its sites make the
+     * JVM spin about a hundred LambdaForm classes).
+     */
     static int warmupSites(AgentOptions opts) {
-        String v = opts.get("warmup", String.valueOf(WARMUP_SITES));
+        String v = opts.get("warmup", String.valueOf(opts.list("include").isEmpty() ? 0 : WARMUP_SITES));
         try {
             int n = Integer.parseInt(v);
             if (n >= 0 && n <= 1_000_000) {
@@ -184,13 +190,16 @@ public final class Agent implements AttachHandler {
             registerJmx();
             return;
         }
-        Thread t = new Thread(() -> {
-            try {
-                Thread.sleep(2000);
-            } catch (InterruptedException e) {
-                return;
+        Thread t = new Thread(new Runnable() { // not a lambda: see ControlServer.start
+            @Override
+            public void run() {
+                try {
+                    Thread.sleep(2000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                registerJmx();
             }
-            registerJmx();
         }, "jftrace-jmx");
         t.setDaemon(true);
         t.start();

@@ -18,6 +18,7 @@ final class ClassSites extends ClassVisitor {
     private final String module;
     private final Set<String> skipMethods;
     private final boolean check;
+    private final Object classKey;
     private String owner;
     private boolean legacy;
     int methodsWithSites;
@@ -27,7 +28,13 @@ final class ClassSites extends ClassVisitor {
 
     /** @param check whether each method's code with sites goes through the {@link SiteCheck} first */
     ClassSites(ClassVisitor cv, ClassLoader loader, String module, Set<String> skipMethods, boolean check) {
+        this(cv, loader, module, skipMethods, check, null);
+    }
+
+    /** @param classKey the agent's handle on the class, for planting it again (see {@code Ftrace.addFunction}) */
+    ClassSites(ClassVisitor cv, ClassLoader loader, String module, Set<String> skipMethods, boolean check, Object classKey) {
         super(Opcodes.ASM9, cv);
+        this.classKey = classKey;
         this.loader = loader;
         this.module = module;
         this.skipMethods = skipMethods;
@@ -52,7 +59,7 @@ final class ClassSites extends ClassVisitor {
             return mv;
         }
         boolean hasReceiver = (access & Opcodes.ACC_STATIC) == 0;
-        int ip = Ftrace.addFunction(loader, owner, name, desc, hasReceiver, module, legacy);
+        int ip = Ftrace.addFunction(loader, owner, name, desc, hasReceiver, module, legacy, classKey, true);
         // Buffered, so the sites know the method's number of returns before they are planted.
         MethodVisitor out = mv;
         return new MethodNode(Opcodes.ASM9, access, name, desc, signature, exceptions) {
@@ -62,7 +69,7 @@ final class ClassSites extends ClassVisitor {
                         this.signature, this.exceptions.toArray(new String[0])) : null;
                 MethodSites sites = new MethodSites(check ? withSites : out, this.access, this.name, this.desc, owner,
                         ip, legacy, returns(instructions), codeSize(instructions) >= KEY_MIN_SIZE,
-                        "<init>".equals(this.name) && severalSuperCalls(instructions));
+                        "<init>".equals(this.name) && severalSuperCalls(instructions), legacy || Ftrace.entryArgs(ip));
                 accept(sites.withAnalyzer(owner));
                 if (!check) {
                     methodsWithSites++;

@@ -16,11 +16,11 @@ final class FunctionScan extends ClassVisitor {
 
     private final ClassLoader loader;
     private final String module;
-    private final ScannedClass key;
+    private final ClassKey key;
     private boolean legacy;
     int functions;
 
-    private FunctionScan(ClassLoader loader, String module, ScannedClass key) {
+    private FunctionScan(ClassLoader loader, String module, ClassKey key) {
         super(Opcodes.ASM9);
         this.loader = loader;
         this.module = module;
@@ -28,7 +28,7 @@ final class FunctionScan extends ClassVisitor {
     }
 
     /** @return how many functions the class has */
-    static int scan(byte[] bytes, ClassLoader loader, String module, ScannedClass key) {
+    static int scan(byte[] bytes, ClassLoader loader, String module, ClassKey key) {
         FunctionScan s = new FunctionScan(loader, module, key);
         new ClassReader(bytes).accept(s, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
         return s.functions;
@@ -42,7 +42,7 @@ final class FunctionScan extends ClassVisitor {
     @Override
     public MethodVisitor visitMethod(int access, String name, String desc, String signature, String[] exceptions) {
         if ((access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) == 0) {
-            Ftrace.addFunction(loader, key.internalName, name, desc, (access & Opcodes.ACC_STATIC) == 0, module, legacy, key);
+            Ftrace.addFunction(loader, key.internalName, name, desc, (access & Opcodes.ACC_STATIC) == 0, module, legacy, key, false);
             functions++;
         }
         return null;

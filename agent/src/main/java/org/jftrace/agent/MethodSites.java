@@ -12,7 +12,8 @@ import org.objectweb.asm.commons.AnalyzerAdapter;
  * Plants one method's patchable sites: the JVM's {@code -fpatchable-function-entry}.
  *
  * <pre>
- *   entry:   [receiver] args...  invokedynamic jftrace_entry(..)Object  astore token
+ *   entry:   invokedynamic jftrace_entry()Object  astore token
+ *   or:      [receiver] args...  invokedynamic jftrace_entry(..)Object  astore token
  *   return:  dup[2]  aload token  invokedynamic jftrace_exit(R, Object)V   xreturn
  *   handler: (catch-all over the body) dup  aload token  invokedynamic jftrace_throw(Throwable, Object)V  athrow
  * </pre>
@@ -104,9 +105,11 @@ final class MethodSites extends AdviceAdapter {
      * Whether the token is set to null at the constructor's first instruction (see {@link #visitCode}).
      */
     private final boolean earlyToken;
+    /** Whether the entry site passes the receiver and arguments (see {@code Ftrace.entryArgs}). */
+    private final boolean entryArgs;
 
     MethodSites(MethodVisitor mv, int access, String name, String desc, String owner, int ip, boolean legacy,
-            int returns, boolean key, boolean severalSuperCalls) {
+            int returns, boolean key, boolean severalSuperCalls, boolean entryArgs) {
         super(Opcodes.ASM9, mv, access, name, desc);
         this.owner = owner;
         this.isStatic = (access & ACC_STATIC) != 0;
@@ -122,6 +125,7 @@ final class MethodSites extends AdviceAdapter {
         this.sharedExit = returns >= 2 && !isConstructor && !legacy;
         this.key = key && !legacy;
         this.earlyToken = severalSuperCalls && isConstructor && !legacy;
+        this.entryArgs = entryArgs;
     }
 
     /**
@@ -165,6 +169,10 @@ final class MethodSites extends AdviceAdapter {
         }
         if (legacy) {
             legacyEntry();
+        } else if (!entryArgs) {
+            // The bare entry: one type for every method, so the JDK makes its method handles once, not
+            // once per signature. A function that comes to need its arguments is planted again.
+            invokeDynamic("jftrace_entry", "()Ljava/lang/Object;", SITE_BSM, ip);
         } else {
             StringBuilder d = new StringBuilder("(");
             if (!isStatic) {

@@ -42,10 +42,10 @@ final class Planter implements SitePlanter {
     public void plant(Set<Object> plantKeys) {
         long t0 = System.nanoTime();
         // The loaded classes by loader and name: one pass over all of them, not a lookup per class.
-        Map<ClassLoader, Map<String, ScannedClass>> wanted = new IdentityHashMap<>();
+        Map<ClassLoader, Map<String, ClassKey>> wanted = new IdentityHashMap<>();
         int n = 0;
         for (Object o : plantKeys) {
-            ScannedClass k = (ScannedClass) o;
+            ClassKey k = (ClassKey) o;
             ClassLoader l = k.loader.get();
             if (l != null) {
                 k.plant = true;
@@ -55,7 +55,7 @@ final class Planter implements SitePlanter {
         }
         List<Class<?>> todo = new ArrayList<>(n);
         for (Class<?> c : inst.getAllLoadedClasses()) {
-            Map<String, ScannedClass> m = wanted.get(c.getClassLoader());
+            Map<String, ClassKey> m = wanted.get(c.getClassLoader());
             if (m == null || m.isEmpty()) {
                 continue;
             }
@@ -69,7 +69,7 @@ final class Planter implements SitePlanter {
         }
         // Not in the list: still being defined by another thread when it was taken. Its loader has it,
         // or will once that thread is done.
-        for (Map.Entry<ClassLoader, Map<String, ScannedClass>> e : wanted.entrySet()) {
+        for (Map.Entry<ClassLoader, Map<String, ClassKey>> e : wanted.entrySet()) {
             for (String name : e.getValue().keySet()) {
                 try {
                     todo.add(Class.forName(name, false, e.getKey()));

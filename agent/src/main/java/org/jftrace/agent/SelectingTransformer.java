@@ -25,7 +25,7 @@ final class SelectingTransformer implements ClassFileTransformer {
     private final SiteTransformer sites;
     private final List<ClassSelector> selectors = new CopyOnWriteArrayList<>();
     private final Map<ClassLoader, Set<String>> instrumented = new WeakHashMap<>();
-    private final Map<ClassLoader, Map<String, ScannedClass>> scanned = new WeakHashMap<>();
+    private final Map<ClassLoader, Map<String, ClassKey>> scanned = new WeakHashMap<>();
     /** Time spent planting sites, over all classes. */
     final AtomicLong transformNanos = new AtomicLong();
     /** Classes scanned, and the time it took. */
@@ -49,11 +49,29 @@ final class SelectingTransformer implements ClassFileTransformer {
         }
     }
 
-    /** @return the class's plant key if it was scanned (its functions are known), else null */
-    ScannedClass scannedClass(ClassLoader loader, String internalName) {
+    /** @return the class's key if its functions are known (it was scanned or planted), else null */
+    ClassKey scannedClass(ClassLoader loader, String internalName) {
         synchronized (scanned) {
-            Map<String, ScannedClass> m = scanned.get(loader);
+            Map<String, ClassKey> m = scanned.get(loader);
             return m == null ? null : m.get(internalName);
+        }
+    }
+
+    /** The class's key, made on first use. */
+    private ClassKey classKey(ClassLoader loader, String internalName) {
+        synchronized (scanned) {
+            // No lambdas on the class-loading path: each would make the JVM spin classes at startup.
+            Map<String, ClassKey> m = scanned.get(loader);
+            if (m == null) {
+                m = new HashMap<>();
+                scanned.put(loader, m);
+            }
+            ClassKey k = m.get(internalName);
+            if (k == null) {
+                k = new ClassKey(loader, internalName);
+                m.put(internalName, k);
+            }
+            return k;
         }
     }
 
@@ -67,9 +85,9 @@ final class SelectingTransformer implements ClassFileTransformer {
         if (how == NONE) {
             return null;
         }
+        ClassKey key = classKey(loader, className);
         if (how == LAZY) {
-            ScannedClass key = scannedClass(loader, className);
-            boolean plant = key != null && key.plant;
+            boolean plant = key.plant;
             if (!plant) {
                 key = scan(module, loader, className, pd, bytes);
                 plant = key != null && Ftrace.claimPlant(key); // a filter selects it as it loads
@@ -82,11 +100,16 @@ final class SelectingTransformer implements ClassFileTransformer {
             }
         }
         long t0 = System.nanoTime();
-        byte[] out = sites.transform(module, loader, className, redefined, pd, bytes);
+        byte[] out = sites.transform(module, loader, className, redefined, pd, bytes, key);
         transformNanos.addAndGet(System.nanoTime() - t0);
         if (out != null && loader != null) {
             synchronized (instrumented) {
-                instrumented.computeIfAbsent(loader, l -> new HashSet<>()).add(className);
+                Set<String> s = instrumented.get(loader);
+                if (s == null) {
+                    s = new HashSet<>();
+                    instrumented.put(loader, s);
+                }
+                s.add(className);
             }
         }
         return out;
@@ -97,17 +120,13 @@ final class SelectingTransformer implements ClassFileTransformer {
      * @return its plant key, or null if it cannot get sites (its loader does not see the runtime, or
      *         its class file cannot be read: then planting it would fail too, and says why)
      */
-    ScannedClass scan(Module module, ClassLoader loader, String className, ProtectionDomain pd, byte[] bytes) {
+    ClassKey scan(Module module, ClassLoader loader, String className, ProtectionDomain pd, byte[] bytes) {
         if (!sites.seesRuntime(loader)) {
             sites.skip(className, SiteTransformer.CANNOT_SEE_RUNTIME);
             return null;
         }
         long t0 = System.nanoTime();
-        ScannedClass key;
-        synchronized (scanned) {
-            key = scanned.computeIfAbsent(loader, l -> new HashMap<>())
-                    .computeIfAbsent(className, n -> new ScannedClass(loader, n));
-        }
+        ClassKey key = classKey(loader, className);
         try {
             FunctionScan.scan(bytes, loader, SiteTransformer.moduleName(module, pd), key);
         } catch (RuntimeException e) { // a class file the JVM will reject, or one ASM cannot read

@@ -50,6 +50,12 @@ final class SiteTransformer implements ClassFileTransformer {
     @Override
     public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined,
                             ProtectionDomain pd, byte[] bytes) {
+        return transform(module, loader, className, redefined, pd, bytes, null);
+    }
+
+    /** As {@link #transform(Module, ClassLoader, String, Class, ProtectionDomain, byte[])}, with the class's key. */
+    byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined,
+                     ProtectionDomain pd, byte[] bytes, ClassKey key) {
         if (className == null || !selector.selects(loader, className)) {
             return null;
         }
@@ -63,21 +69,22 @@ final class SiteTransformer implements ClassFileTransformer {
                 // module, where the runtime the sites link to lives.
                 inst.redefineModule(module, Set.of(Trampoline.class.getModule()), Map.of(), Map.of(), Set.of(), Map.of());
             }
-            return instrument(module, loader, className, pd, bytes);
+            return instrument(module, loader, className, pd, bytes, key);
         } catch (Throwable t) {
             skip(className, t.toString());
             return null;
         }
     }
 
-    private byte[] instrument(Module module, ClassLoader loader, String className, ProtectionDomain pd, byte[] bytes) {
+    private byte[] instrument(Module module, ClassLoader loader, String className, ProtectionDomain pd, byte[] bytes,
+                              ClassKey key) {
         ClassReader cr = new ClassReader(bytes);
         boolean legacy = cr.readUnsignedShort(6) < 51;
         String mod = moduleName(module, pd);
         Set<String> skipMethods = new HashSet<>();
         for (int attempt = 0; ; attempt++) {
             ClassWriter cw = new ClassWriter(cr, ClassWriter.COMPUTE_MAXS);
-            ClassSites cs = new ClassSites(cw, loader, mod, skipMethods, check);
+            ClassSites cs = new ClassSites(cw, loader, mod, skipMethods, check, key);
             cr.accept(cs, legacy ? ClassReader.SKIP_FRAMES : ClassReader.EXPAND_FRAMES);
             try {
                 byte[] out = cw.toByteArray();

@@ -30,7 +30,14 @@ class DirectCallTest {
 
     @BeforeAll
     static void load() throws Exception {
-        direct = new Instrumented("sites.fixture.Direct").loadClass("sites.fixture.Direct");
+        // Planted with their arguments at the entry: no agent here to plant them again when an ops
+        // that takes arguments (or a direct call) binds them.
+        Ftrace.setAllEntryArgs(true);
+        try {
+            direct = new Instrumented("sites.fixture.Direct").loadClass("sites.fixture.Direct");
+        } finally {
+            Ftrace.setAllEntryArgs(false);
+        }
     }
 
     @AfterEach

@@ -23,7 +23,14 @@ class MethodSitesTest {
 
     @BeforeAll
     static void load() throws Exception {
-        shapes = new Instrumented("sites.fixture.Shapes").loadClass("sites.fixture.Shapes");
+        // Planted with their arguments at the entry: no agent here to plant them again when an ops
+        // that takes arguments (or a direct call) binds them.
+        Ftrace.setAllEntryArgs(true);
+        try {
+            shapes = new Instrumented("sites.fixture.Shapes").loadClass("sites.fixture.Shapes");
+        } finally {
+            Ftrace.setAllEntryArgs(false);
+        }
     }
 
     @AfterEach

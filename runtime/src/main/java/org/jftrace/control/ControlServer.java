@@ -101,10 +101,21 @@ public final class ControlServer {
         ControlServer s = new ControlServer(path, ch, owner);
         running = s;
         System.setProperty("jftrace.control", path.toString());
-        Thread accept = new Thread(s::acceptLoop, "jftrace-control");
+        // Anonymous classes, not lambdas, at startup: the first lambda makes the JVM spin dozens of classes.
+        Thread accept = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                s.acceptLoop();
+            }
+        }, "jftrace-control");
         accept.setDaemon(true);
         accept.start();
-        Thread cleanup = new Thread(s::close, "jftrace-control-cleanup");
+        Thread cleanup = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                s.close();
+            }
+        }, "jftrace-control-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         return path;
     }

@@ -44,11 +44,17 @@ public final class DynFtrace {
     Trampoline.EntrySite prelinked;
     int flags;
     /**
-     * The agent's handle on this function's class while the class has no sites yet (it was scanned,
-     * not planted); null once planted. A function bound while it has one is planted by the
-     * {@link SitePlanter} before the write that bound it returns.
+     * The agent's handle on this function's class, given to the {@link SitePlanter} to plant it (or
+     * plant it again); null for functions added without one. Guarded by Ftrace.LOCK, as are the next.
      */
-    Object plantKey;
+    Object classKey;
+    /** Whether the class has been given its sites (else its functions are only known). */
+    boolean planted;
+    /**
+     * Whether the entry site last planted passes the receiver and arguments; a bare entry
+     * ({@code ()Object}) cannot serve an ops that takes them, and is bound to nothing for it.
+     */
+    boolean entryArgs = true;
 
     DynFtrace(int ip, String name, String module, String linkKey, boolean hasReceiver, boolean legacy) {
         this.ip = ip;

@@ -72,17 +72,18 @@ public final class Ftrace {
      */
     public static int addFunction(ClassLoader loader, String internalClassName, String methodName, String desc,
                                   boolean hasReceiver, String module, boolean legacy) {
-        return addFunction(loader, internalClassName, methodName, desc, hasReceiver, module, legacy, null);
+        return addFunction(loader, internalClassName, methodName, desc, hasReceiver, module, legacy, null, true);
     }
 
     /**
      * As {@link #addFunction(ClassLoader, String, String, String, boolean, String, boolean)}, for a method
-     * that gets its sites now ({@code plantKey} null) or only once a filter selects it: then
-     * {@code plantKey} is the agent's handle on its class, which the {@link SitePlanter} is given to
-     * plant the class. A function bound at its creation is pending at once: see {@link #claimPlant}.
+     * that gets its sites now ({@code planted}) or only once a filter selects it. {@code classKey} is the
+     * agent's handle on its class, which the {@link SitePlanter} is given to plant the class, or to
+     * plant it again when a function planted with a bare entry comes to need its arguments. A function
+     * bound at its creation is pending at once: see {@link #claimPlant}.
      */
     public static int addFunction(ClassLoader loader, String internalClassName, String methodName, String desc,
-                                  boolean hasReceiver, String module, boolean legacy, Object plantKey) {
+                                  boolean hasReceiver, String module, boolean legacy, Object classKey, boolean planted) {
         String cls = internalClassName.replace('/', '.');
         String name = cls + '.' + methodName + desc;
         int dot = cls.lastIndexOf('.');
@@ -93,11 +94,10 @@ public final class Ftrace {
         boolean[] created = new boolean[1];
         synchronized (LOCK) {
             DynFtrace rec = RECORDS.findOrAdd(loader, name, module, linkKey, hasReceiver, legacy, created);
-            if (plantKey == null) {
-                rec.plantKey = null; // planted now, whether it was scanned before or not
-            } else if (created[0]) {
-                rec.plantKey = plantKey;
+            if (classKey != null) {
+                rec.classKey = classKey;
             }
+            rec.planted |= planted; // planted now, or before and retransformed since
             if (created[0]) {
                 FtraceOps[] reg = opsList;
                 for (FtraceOps op : reg) {
@@ -113,8 +113,8 @@ public final class Ftrace {
                     StaticKey.update(List.of(rec.key));
                 }
                 updateFlags(rec);
-                if (rec.plantKey != null && rec.binding != OpsListFunc.NOP) {
-                    PENDING_PLANTS.add(rec.plantKey);
+                if (rec.classKey != null && rec.binding != OpsListFunc.NOP && !rec.planted) {
+                    PENDING_PLANTS.add(rec.classKey);
                 }
             }
             return rec.ip;
@@ -147,6 +147,44 @@ public final class Ftrace {
         if (d != null) {
             d.discover(rules);
         }
+    }
+
+    /**
+     * Whether the entry site of function {@code ip}, which the agent is planting, must pass the receiver
+     * and the arguments: only for a function bound now to an ops that takes them (FL_SAVE_REGS) or a
+     * direct call. Every other function gets the bare entry, {@code ()Object}, whose method handles
+     * the JDK makes once for all of them; it is planted again if it comes to need them.
+     */
+    public static boolean entryArgs(int ip) {
+        synchronized (LOCK) {
+            DynFtrace rec = RECORDS.get(ip);
+            if (rec == null) {
+                return true;
+            }
+            rec.entryArgs = allEntryArgs || needsArgs(rec.binding);
+            return rec.entryArgs;
+        }
+    }
+
+    /**
+     * Every entry site planted from now on passes its arguments: for code that plants classes without
+     * an agent to plant them again (tests), and {@code -Djftrace.entryArgs=all}.
+     */
+    public static void setAllEntryArgs(boolean all) {
+        allEntryArgs = all;
+    }
+
+    private static volatile boolean allEntryArgs = "all".equals(System.getProperty("jftrace.entryArgs"));
+
+    /** Whether a binding calls something that takes the function's arguments. */
+    static boolean needsArgs(Object binding) {
+        if (binding instanceof DirectTarget) {
+            return true;
+        }
+        if (binding instanceof FtraceOps) {
+            return ((FtraceOps) binding).hasFlag(FtraceOps.FL_SAVE_REGS);
+        }
+        return binding instanceof OpsListFunc && (((OpsListFunc) binding).saveRegs || ((OpsListFunc) binding).direct != null);
     }
 
     /** Sets the agent's planter: who gives sites to the classes of functions bound without them. */
@@ -643,8 +681,9 @@ public final class Ftrace {
                 continue;
             }
             Object nb = computeBinding(rec, reg);
-            if (nb != OpsListFunc.NOP && rec.plantKey != null) {
-                PENDING_PLANTS.add(rec.plantKey);
+            if (rec.classKey != null && nb != OpsListFunc.NOP
+                    && (!rec.planted || (needsArgs(nb) && !rec.entryArgs && !rec.legacy))) {
+                PENDING_PLANTS.add(rec.classKey); // planted, or planted again with its arguments at the entry
             }
             if (nb != rec.binding) {
                 if (bind(rec, nb)) {
@@ -686,7 +725,11 @@ public final class Ftrace {
     private static StaticKey key(DynFtrace rec) {
         StaticKey k = rec.key;
         if (k == null) {
-            k = KEYS.computeIfAbsent(rec.linkKey, StaticKey::new);
+            k = KEYS.get(rec.linkKey);
+            if (k == null) {
+                k = new StaticKey(rec.linkKey);
+                KEYS.put(rec.linkKey, k);
+            }
             rec.key = k;
         }
         return k;
@@ -866,7 +909,9 @@ public final class Ftrace {
         for (String p : rec.entryParameterDescriptors()) {
             d.append(p);
         }
-        MethodType type = MethodType.fromMethodDescriptorString(d.append(")Ljava/lang/Object;").toString(), loader);
+        MethodType type = rec.entryArgs
+                ? MethodType.fromMethodDescriptorString(d.append(")Ljava/lang/Object;").toString(), loader)
+                : MethodType.methodType(Object.class);
         Trampoline.EntrySite site = new Trampoline.EntrySite(type);
         synchronized (LOCK) {
             if (rec.prelinked != null || rec.sites.length > 0) {

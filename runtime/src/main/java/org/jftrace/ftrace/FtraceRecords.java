@@ -38,8 +38,12 @@ public final class FtraceRecords implements FunctionTable {
     /** Returns the function's index, creating its record if it is new. Caller holds Ftrace's lock. */
     DynFtrace findOrAdd(ClassLoader loader, String name, String module, String linkKey,
                         boolean hasReceiver, boolean legacy, boolean[] created) {
-        Map<String, Integer> byName = byLoader.computeIfAbsent(loader == null ? BOOT_LOADER : loader,
-                k -> new HashMap<>());
+        Object l = loader == null ? BOOT_LOADER : loader;
+        Map<String, Integer> byName = byLoader.get(l); // no lambda: this runs as classes load
+        if (byName == null) {
+            byName = new HashMap<>();
+            byLoader.put(l, byName);
+        }
         Integer old = byName.get(name);
         if (old != null) {
             created[0] = false;

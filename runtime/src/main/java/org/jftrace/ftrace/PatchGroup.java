@@ -71,7 +71,11 @@ final class PatchGroup {
             if (tests == null) {
                 tests = new HashMap<>();
             }
-            tst = tests.computeIfAbsent(t, k -> MethodHandles.dropArguments(test, 0, k.parameterList()));
+            tst = tests.get(t); // no lambdas on the linking path: each makes the JVM spin classes
+            if (tst == null) {
+                tst = MethodHandles.dropArguments(test, 0, t.parameterList());
+                tests.put(t, tst);
+            }
             lastType = t;
             lastTest = tst;
         }
@@ -90,8 +94,16 @@ final class PatchGroup {
         if (hops == null) {
             hops = new HashMap<>();
         }
-        MethodHandle h = hops.computeIfAbsent(erased, k -> new java.util.IdentityHashMap<>())
-                .computeIfAbsent(b, k -> Trampoline.hop(this, rec, k, erased));
+        java.util.IdentityHashMap<Object, MethodHandle> byBinding = hops.get(erased);
+        if (byBinding == null) {
+            byBinding = new java.util.IdentityHashMap<>();
+            hops.put(erased, byBinding);
+        }
+        MethodHandle h = byBinding.get(b);
+        if (h == null) {
+            h = Trampoline.hop(this, rec, b, erased);
+            byBinding.put(b, h);
+        }
         lastHopBinding = b;
         lastHopType = erased;
         lastHop = h;

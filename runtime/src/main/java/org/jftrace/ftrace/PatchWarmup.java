@@ -54,14 +54,17 @@ public final class PatchWarmup {
         if (sites <= 0 || rounds <= 0) {
             return;
         }
-        Thread t = new Thread(() -> {
-            try {
-                Thread.sleep(delayMillis);
-                run(sites, rounds);
-            } catch (InterruptedException e) {
-                return;
-            } catch (Throwable e) { // a warm-up must never disturb anything
-                FtraceLog.warn("patch warm-up failed: " + e);
+        Thread t = new Thread(new Runnable() { // not a lambda: started at startup (see ControlServer.start)
+            @Override
+            public void run() {
+                try {
+                    Thread.sleep(delayMillis);
+                    PatchWarmup.run(sites, rounds);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (Throwable e) { // a warm-up must never disturb anything
+                    FtraceLog.warn("patch warm-up failed: " + e);
+                }
             }
         }, "jftrace-warmup");
         t.setDaemon(true);

@@ -290,7 +290,12 @@ public final class Trampoline {
 
         static HopShapes of(MethodType erased) {
             HopShapes s = SHAPES.get(erased);
-            return s != null ? s : SHAPES.computeIfAbsent(erased, HopShapes::new);
+            if (s == null) { // no lambda on the linking path
+                HopShapes made = new HopShapes(erased);
+                s = SHAPES.putIfAbsent(erased, made);
+                s = s == null ? made : s;
+            }
+            return s;
         }
     }
 
@@ -303,7 +308,7 @@ public final class Trampoline {
     /** A hop's target while its group is valid, {@code (Hop, args...)Object}, for {@code binding}. */
     private static MethodHandle hopBound(DynFtrace rec, Object binding, HopShapes shapes) {
         MethodType t = shapes.hopType;
-        if (binding == OpsListFunc.NOP) {
+        if (binding == OpsListFunc.NOP || !canServe(rec, binding, t)) {
             return shapes.nop;
         }
         if (binding instanceof DirectTarget) { // per function anyway: its handlers are typed for it
@@ -333,6 +338,19 @@ public final class Trampoline {
         }
         MethodHandle byHop = MethodHandles.filterArguments(byIp, 0, HOP_IP);
         return MethodHandles.dropArguments(byHop, 1, t.parameterList().subList(1, t.parameterCount()));
+    }
+
+    /**
+     * Whether a site of hop type {@code t} can call {@code binding}: a bare entry ({@code ()Object}, no
+     * arguments for a function that has some) cannot call an ops that takes them, nor a direct call,
+     * until its class is planted again with them (the write that bound it waits for that).
+     */
+    private static boolean canServe(DynFtrace rec, Object binding, MethodType t) {
+        if (!Ftrace.needsArgs(binding)) {
+            return true;
+        }
+        int params = rec.entryParameterDescriptors().size();
+        return t.parameterCount() - 1 == params;
     }
 
     /** Adapts {@code h(Hop, Object[])Object} to {@code (Hop, args...)Object}, boxing the arguments. */
@@ -490,7 +508,8 @@ public final class Trampoline {
      */
     static Object slow(DynFtrace rec, Object[] all) {
         Object b = rec.binding;
-        if (b == OpsListFunc.NOP) {
+        if (b == OpsListFunc.NOP || (Ftrace.needsArgs(b) && all.length != rec.entryParameterDescriptors().size())) {
+            // a bare entry: see canServe
             return null;
         }
         if (b instanceof DirectTarget) {
