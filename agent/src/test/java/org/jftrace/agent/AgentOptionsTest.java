@@ -45,8 +45,9 @@ class AgentOptionsTest {
     }
 
     @Test
-    void warmupTakesANumberOfSitesAndNamesABadOne() {
-        assertThat(Agent.warmupSites(AgentOptions.parse(""))).isEqualTo(Agent.WARMUP_SITES);
+    void warmupTakesANumberOfSitesDefaultsToNoneWithoutAnIncludeAndNamesABadOne() {
+        assertThat(Agent.warmupSites(AgentOptions.parse(""))).isZero(); // sites planted on demand: nothing to warm
+        assertThat(Agent.warmupSites(AgentOptions.parse("include=com.acme.*"))).isEqualTo(Agent.WARMUP_SITES);
         assertThat(Agent.warmupSites(AgentOptions.parse("warmup=0"))).isZero();
         assertThat(Agent.warmupSites(AgentOptions.parse("warmup=500"))).isEqualTo(500);
         assertThatThrownBy(() -> Agent.warmupSites(AgentOptions.parse("warmup=lots")))

@@ -346,11 +346,16 @@ public final class Trampoline {
      * until its class is planted again with them (the write that bound it waits for that).
      */
     private static boolean canServe(DynFtrace rec, Object binding, MethodType t) {
-        if (!Ftrace.needsArgs(binding)) {
-            return true;
-        }
-        int params = rec.entryParameterDescriptors().size();
-        return t.parameterCount() - 1 == params;
+        return !needsDirectArgs(binding) || t.parameterCount() - 1 == rec.entryParameterDescriptors().size();
+    }
+
+    /**
+     * Whether a binding calls a direct handler, which cannot be called without the function's own
+     * arguments. Ops with FL_SAVE_REGS can: at a bare entry (until the class is planted again) they
+     * get no receiver and no arguments, and the other ops of the function lose nothing meanwhile.
+     */
+    private static boolean needsDirectArgs(Object binding) {
+        return binding instanceof DirectTarget || binding instanceof OpsListFunc && ((OpsListFunc) binding).direct != null;
     }
 
     /** Adapts {@code h(Hop, Object[])Object} to {@code (Hop, args...)Object}, boxing the arguments. */
@@ -481,7 +486,7 @@ public final class Trampoline {
     static Object enterRegs(Object binding, int ip, boolean hasReceiver, Object[] all) {
         Object receiver = null;
         Object[] args = all;
-        if (hasReceiver) {
+        if (hasReceiver && all.length > 0) { // none at a bare entry (see canServe)
             receiver = all[0];
             args = Arrays.copyOfRange(all, 1, all.length);
         }
@@ -508,7 +513,7 @@ public final class Trampoline {
      */
     static Object slow(DynFtrace rec, Object[] all) {
         Object b = rec.binding;
-        if (b == OpsListFunc.NOP || (Ftrace.needsArgs(b) && all.length != rec.entryParameterDescriptors().size())) {
+        if (b == OpsListFunc.NOP || (needsDirectArgs(b) && all.length != rec.entryParameterDescriptors().size())) {
             // a bare entry: see canServe
             return null;
         }
