@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * Switching tracing on a real application under load: one of the framework applications (Spring Boot
  * on Tomcat, or Armeria on Netty) started without the agent, a client on loopback sending GET
  * /json requests as fast as one connection allows, and {@code jftrace attach} run on it with each
- * scenario in turn. Per scenario it prints the time from the attach command to the first event, the
+ * scenario in turn, 20 s after the load starts and 3 s after the previous one. Per scenario it prints the time from the attach command to the first event, the
  * throughput during tracing (from 2 s after the switch) and after it, relative to the throughput
  * just before, and the time after the detach until a one-second window is back to 90% of it.
  *
@@ -61,12 +61,13 @@ public final class RealAppBench {
                 throw new IllegalArgumentException("app: spring or armeria, not '" + app + "'");
         }
         List<Scenario> scenarios = List.of(
-                new Scenario("function, one package (" + pkg + ")", List.of("-p", "function", "-l", pkg), true),
+                new Scenario("function, one package (" + pkg + "), the first attach", List.of("-p", "function", "-l", pkg), true),
                 new Scenario("function, one method (" + method + ")", List.of("-p", "function", "-l", method), true),
                 new Scenario("function_graph, one package", List.of("-p", "function_graph", "-l", pkg), true),
                 new Scenario("function_graph, one method", List.of("-p", "function_graph", "-l", method), true),
                 new Scenario("function profiler, one package", List.of("-p", "nop", "--function-profile", "-l", pkg), false),
-                new Scenario("function profiler, one method", List.of("-p", "nop", "--function-profile", "-l", method), false));
+                new Scenario("function profiler, one method", List.of("-p", "nop", "--function-profile", "-l", method), false),
+                new Scenario("function, one package, a later attach", List.of("-p", "function", "-l", pkg), true));
 
         Path tmp = Files.createTempDirectory("realapp");
         Path portFile = tmp.resolve("port");
@@ -93,8 +94,8 @@ public final class RealAppBench {
             System.out.printf("# %s, %s; %d cores; pid %d; one client connection on loopback, GET /json%n",
                     app, javaVersion(java), Runtime.getRuntime().availableProcessors(), p.pid());
             Thread.sleep(20_000); // warm-up: the JIT settles
-            System.out.println("| scenario | functions | attach to first event | before (req/s) | during | after 2 s | recovery to 90% |");
-            System.out.println("|---|---|---|---|---|---|---|");
+            System.out.println("| scenario | functions | attach to first event | before (req/s) | during | traced calls/s | effective cost per call | after 2 s | recovery to 90% |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|");
             for (Scenario s : scenarios) {
                 run(s, p.pid(), java, traced, tmp);
             }
@@ -150,8 +151,19 @@ public final class RealAppBench {
             line.append(' ').append(Math.round(rate(t, t + 1000)));
         }
         System.err.println(line);
-        System.out.printf(Locale.ROOT, "| %s | %s | %s | %.0f | %.2fx | %.2fx | %s |%n", s.name, functions, first, before,
-                during / before, after2 / before, recovered < 0 ? "> 12 s" : (recovered / 1000.0) + " s");
+        // Traced calls: the records written (entries-written counts overwritten ones too), one per call
+        // for the function tracer, an entry and an exit for function_graph.
+        String calls = "-";
+        String cost = "-";
+        Path trace = tmp.resolve("trace.txt");
+        Matcher w = Pattern.compile("entries-written: \\d+/(\\d+)").matcher(Files.exists(trace) ? Files.readString(trace) : "");
+        if (w.find()) {
+            double perSec = Long.parseLong(w.group(1)) / (s.attachArgs.contains("function_graph") ? 2.0 : 1.0) / traced;
+            calls = String.format(Locale.ROOT, "%,.0f", perSec);
+            cost = perSec <= 0 ? "-" : String.format(Locale.ROOT, "%.0f ns", Math.max(0, 1 - during / before) * 1e9 / perSec);
+        }
+        System.out.printf(Locale.ROOT, "| %s | %s | %s | %.0f | %.2fx | %s | %s | %.2fx | %s |%n", s.name, functions, first, before,
+                during / before, calls, cost, after2 / before, recovered < 0 ? "> 12 s" : (recovered / 1000.0) + " s");
     }
 
     static long now() {
