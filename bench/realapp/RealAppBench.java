@@ -86,7 +86,7 @@ public final class RealAppBench {
                 }
                 Thread.sleep(50);
             }
-            URL url = new URL("http://127.0.0.1:" + Files.readString(portFile).strip() + "/json?name=jftrace");
+            URL url = java.net.URI.create("http://127.0.0.1:" + Files.readString(portFile).strip() + "/json?name=jftrace").toURL();
             start = System.nanoTime();
             Thread client = new Thread(() -> load(url), "load");
             client.setDaemon(true);
