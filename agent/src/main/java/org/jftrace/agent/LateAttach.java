@@ -32,8 +32,6 @@ final class LateAttach {
     /** Classes per retransformClasses call: few safepoints, yet bounded pauses. */
     static final int BATCH = 1000;
 
-    /** More functions than this in one attach is refused without {@code yes}: it may slow the JVM down. */
-    static final int MANY_FUNCTIONS = 5000;
 
     /** Options that only make sense at startup. */
     private static final List<String> STARTUP_ONLY = List.of("output", "data", "report", "control", "jmx", "verbose");
@@ -114,7 +112,7 @@ final class LateAttach {
         Retransformed r = selector.eager() ? retransform(selector) : scanLoaded(selector);
         if (o.has("tracer") && !o.get("tracer", "nop").equals("nop") || o.has("function_profile_enabled")) {
             int n = Ftrace.countSelected(String.join(" ", o.list("filter")), String.join(" ", o.list("notrace")));
-            if (n > MANY_FUNCTIONS && !o.has("yes")) {
+            if (n > Tracefs.MANY_FUNCTIONS && !o.has("yes")) {
                 throw new IllegalArgumentException(n + " functions selected; tracing them all may slow this JVM; --yes to go on");
             }
         }

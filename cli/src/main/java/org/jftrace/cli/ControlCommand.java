@@ -113,7 +113,7 @@ final class ControlCommand implements Runnable {
         @Override
         public Integer call() {
             try (ControlClient c = Jvms.control(parent.pid)) {
-                c.request("write", file, value(value));
+                System.err.print(c.request("write", file, value(value))); // a note, if any
             }
             return 0;
         }
@@ -133,7 +133,7 @@ final class ControlCommand implements Runnable {
         @Override
         public Integer call() {
             try (ControlClient c = Jvms.control(parent.pid)) {
-                c.request("append", file, value(value));
+                System.err.print(c.request("append", file, value(value))); // a note, if any
             }
             return 0;
         }

@@ -36,6 +36,22 @@ class ControlIT {
         return LoopJvm.start(List.of("-javaagent:" + ChildJvm.JAR.toAbsolutePath() + "=include=itest.*"));
     }
 
+    /** A filter write past the threshold (here 1 function) is made, with a one-line note; below it, no note. */
+    @Test
+    void aFilterWriteSelectingManyFunctionsIsMadeWithANote() throws Exception {
+        try (LoopJvm j = LoopJvm.start(List.of("-Djftrace.manyFunctions=1",
+                "-javaagent:" + ChildJvm.JAR.toAbsolutePath() + "=include=itest.*"))) {
+            ChildJvm many = LoopJvm.jftrace(Long.toString(j.pid), "write", "set_ftrace_filter", "itest.LoopApp.*");
+            assertThat(many.exitCode).as(many.toString()).isZero();
+            assertThat(many.err).matches("jftrace: \\d+ functions selected; tracing them all may slow this JVM\n");
+            assertThat(cat(j, "set_ftrace_filter")).contains("itest.LoopApp.square(I)I");
+            ChildJvm one = ok(j, "write", "set_ftrace_filter", "itest.LoopApp.square");
+            assertThat(one.err).isEmpty();
+            assertThat(LoopJvm.jftrace("attach", Long.toString(j.pid), "-B", "many", "-p", "function", "-l", "itest.LoopApp.*",
+                    "--duration", "1s").err).startsWith("jftrace: ").contains("functions selected; tracing them all may slow this JVM; --yes to go on");
+        }
+    }
+
     static ChildJvm ok(LoopJvm j, String... args) throws Exception {
         List<String> a = new ArrayList<>(List.of(Long.toString(j.pid)));
         a.addAll(List.of(args));

@@ -36,6 +36,19 @@ final class ControlRequests {
         this.conn = conn;
     }
 
+    /**
+     * After a write to a filter file: a one-line note if the filter now selects more than
+     * {@link Tracefs#MANY_FUNCTIONS} functions (the write is made all the same), else nothing.
+     */
+    static String manyFunctionsNote(String path) {
+        if (!path.endsWith("set_ftrace_filter")) {
+            return "";
+        }
+        String listing = Tracefs.jvm().read(path);
+        long n = listing.startsWith("#### all functions enabled") ? Ftrace.records().size() : listing.lines().count();
+        return n > Tracefs.MANY_FUNCTIONS ? "jftrace: " + n + " functions selected; tracing them all may slow this JVM\n" : "";
+    }
+
     /** Serves requests until the client closes or misbehaves. */
     void serve() throws IOException {
         for (;;) {
@@ -80,7 +93,7 @@ final class ControlRequests {
                 case "append":
                     requirePath(verb, path);
                     Tracefs.jvm().write(path, value, verb.equals("append"));
-                    conn.ok("", ControlServer.STALL_MILLIS);
+                    conn.ok(manyFunctionsNote(path), ControlServer.STALL_MILLIS);
                     return true;
                 case "mkdir":
                     Tracefs.jvm().mkdirInstance(instanceName(verb, path));

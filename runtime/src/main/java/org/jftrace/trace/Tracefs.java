@@ -35,6 +35,12 @@ public final class Tracefs {
             "trace_marker", "trace_pipe", "trace_options", "available_filter_functions", "enabled_functions", "snapshot",
             "function_profile_enabled", "trace_stat/function");
 
+    /**
+     * A filter selecting more functions than this gets a note with a control write's answer, and an
+     * attach is refused without {@code --yes} ({@code -Djftrace.manyFunctions} in the traced JVM sets it).
+     */
+    public static final int MANY_FUNCTIONS = Integer.getInteger("jftrace.manyFunctions", 5000);
+
     private final TraceInstance top = new TraceInstance("");
     private final Map<String, TraceInstance> instances = new TreeMap<>();
     private final Map<String, Tracer> tracers = new TreeMap<>();
