@@ -32,7 +32,6 @@ final class LateAttach {
     /** Classes per retransformClasses call: few safepoints, yet bounded pauses. */
     static final int BATCH = 1000;
 
-
     /** Options that only make sense at startup. */
     private static final List<String> STARTUP_ONLY = List.of("output", "data", "report", "control", "jmx", "verbose");
     /** Options that are tracefs settings: with any of them, an agentmain call starts tracing. */
@@ -109,7 +108,7 @@ final class LateAttach {
         selecting.addSelector(selector);
         // With an include, its classes get sites now; without, the loaded classes are only scanned,
         // and those the filters select are planted as the writes below select them.
-        Retransformed r = selector.eager() ? retransform(selector) : scanLoaded(selector);
+        Retransformed r = selector.eager() ? retransform(selector) : queueLoaded(selector);
         if (o.has("tracer") && !o.get("tracer", "nop").equals("nop") || o.has("function_profile_enabled")) {
             int n = Ftrace.countSelected(String.join(" ", o.list("filter")), String.join(" ", o.list("notrace")));
             if (n > Tracefs.MANY_FUNCTIONS && !o.has("yes")) {
@@ -140,7 +139,7 @@ final class LateAttach {
         }
         sum.append(String.format("jftrace: retransformed %d classes in %d batches (%.1f ms, of which planting sites %.1f ms)%s%n",
                 r.classes + planter.classesPlanted.get() - planted0, r.batches + planter.batches.get() - batches0,
-                (selector.eager() ? t1 - t0 : 0) + (planter.plantNanos.get() - plant0) / 1e6,
+                ((selector.eager() ? t1 - t0 : 0) + planter.plantNanos.get() - plant0) / 1e6,
                 (selecting.transformNanos.get() - transform0) / 1e6, r.problems()));
         sum.append(String.format("jftrace: %s on %d functions (tracefs writes %.1f ms, last patch batch %.2f ms)%n",
                 o.get("tracer", "nop"), enabled, (t2 - t1) / 1e6, Ftrace.lastBatchNanos() / 1e6));
@@ -159,7 +158,7 @@ final class LateAttach {
         if (!profile.equals("0") && !profile.equals("1")) {
             throw new IllegalArgumentException("function_profile_enabled: expected 0 or 1, got '" + AgentOptions.oneLine(profile) + "'");
         }
-                String name = "jftrace-check-" + ProcessHandle.current().pid() + "-" + SCRATCH.incrementAndGet();
+        String name = "jftrace-check-" + ProcessHandle.current().pid() + "-" + SCRATCH.incrementAndGet();
         fs.mkdirInstance(name);
         try {
             Agent.applyTracefsOptions(fs, "instances/" + name + "/", o, false);
@@ -187,7 +186,6 @@ final class LateAttach {
     // ---------------------------------------------------------------------------------------------
 
     static final class Retransformed {
-        int queued;
         int classes;
         int batches;
         final List<String> unmodifiable = new ArrayList<>();
@@ -238,7 +236,7 @@ final class LateAttach {
      * Queues the loaded classes {@code selector} selects for {@link LoadedClassScan}: their functions
      * become known when a filter may select them. Nothing is read here.
      */
-    private Retransformed scanLoaded(ClassSelector selector) {
+    private Retransformed queueLoaded(ClassSelector selector) {
         Retransformed r = new Retransformed();
         for (Class<?> c : inst.getAllLoadedClasses()) {
             if (c.isArray() || c.isPrimitive()) {
@@ -252,7 +250,6 @@ final class LateAttach {
             }
             queued.add(c);
             scans.add(c);
-            r.queued++;
         }
         return r;
     }
