@@ -39,12 +39,12 @@ final class Planter implements SitePlanter {
     }
 
     @Override
-    public void plant(Set<Object> plantKeys) {
+    public void plant(Set<Object> classKeys) {
         long t0 = System.nanoTime();
         // The loaded classes by loader and name: one pass over all of them, not a lookup per class.
         Map<ClassLoader, Map<String, ClassKey>> wanted = new IdentityHashMap<>();
         int n = 0;
-        for (Object o : plantKeys) {
+        for (Object o : classKeys) {
             ClassKey k = (ClassKey) o;
             ClassLoader l = k.loader.get();
             if (l != null) {

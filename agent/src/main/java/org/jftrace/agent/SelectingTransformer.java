@@ -117,7 +117,7 @@ final class SelectingTransformer implements ClassFileTransformer {
 
     /**
      * Registers the functions of a class without planting it (see {@link FunctionScan}).
-     * @return its plant key, or null if it cannot get sites (its loader does not see the runtime, or
+     * @return its class key, or null if it cannot get sites (its loader does not see the runtime, or
      *         its class file cannot be read: then planting it would fail too, and says why)
      */
     ClassKey scan(Module module, ClassLoader loader, String className, ProtectionDomain pd, byte[] bytes) {

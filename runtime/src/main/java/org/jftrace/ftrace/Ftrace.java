@@ -36,7 +36,7 @@ public final class Ftrace {
     private static final Map<String, PatchGroup> LINK_GROUPS = new HashMap<>();
     /** The static keys, by link key: whether any function of a package is traced. */
     private static final Map<String, StaticKey> KEYS = new HashMap<>();
-    /** The plant keys of functions bound without sites, until {@link #plantPending}. Guarded by LOCK. */
+    /** The class keys of classes to plant (again), until {@link #plantPending}. Guarded by LOCK. */
     private static final Set<Object> PENDING_PLANTS = new LinkedHashSet<>();
     private static volatile SitePlanter planter;
     private static volatile FunctionDiscovery discovery;
@@ -193,13 +193,13 @@ public final class Ftrace {
     }
 
     /**
-     * Whether the class {@code plantKey} stands for must be planted now, because a function of it was
+     * Whether the class {@code classKey} stands for must be planted now, because a function of it was
      * bound as it was created (its class is being loaded while a filter selects it); the request is
      * then the caller's, and is dropped from the pending ones.
      */
-    public static boolean claimPlant(Object plantKey) {
+    public static boolean claimPlant(Object classKey) {
         synchronized (LOCK) {
-            return PENDING_PLANTS.remove(plantKey);
+            return PENDING_PLANTS.remove(classKey);
         }
     }
 

@@ -13,5 +13,5 @@ public interface SitePlanter {
      * Plants the classes the keys stand for (the handles the agent gave {@link Ftrace#addFunction}),
      * reporting any it cannot plant. Called outside the core's lock, by the thread that wrote.
      */
-    void plant(Set<Object> plantKeys);
+    void plant(Set<Object> classKeys);
 }
