@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 6: jftrace side by side with the JVM's other tracers (JFR method timing/trace, async-profiler,
+# jftrace side by side with the JVM's other tracers (JFR method timing/trace, async-profiler,
 # BTrace, Byteman, a Byte Buddy reference tracer) on the same three workloads, in one command.
 #
 #   bench/peers.sh [JAVA_HOME]        e.g. bench/peers.sh /usr/lib/jvm/temurin-25-jdk-amd64

@@ -1,7 +1,7 @@
 import org.openjdk.btrace.core.annotations.*;
 import static org.openjdk.btrace.core.BTraceUtils.*;
 /**
- * BTrace's configuration of PeerBench (issue 6): an entry probe counting calls and a RETURN probe
+ * BTrace's configuration of PeerBench: an entry probe counting calls and a RETURN probe
  * summing each call's {@code @Duration} over every method of the traced classes (BTrace's regex class
  * selection), the same classes as jftrace's {@code include=bench.workload.peers.*,include=com.fasterxml.jackson.*}.
  * The timer prints both sums once a second, which is how PeerBench proves the probes ran.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The attach benchmarks of issue 5, on a JVM with N (default 10000) loaded, hot, generated classes:
+# The attach benchmarks, on a JVM with N (default 10000) loaded, hot, generated classes:
 #  1. time from `jftrace attach` to the first traced event in trace_pipe;
 #  2. time of one set_ftrace_filter write that turns on all N functions (the patch batch).
 # Needs `mvn -DskipTests install` (and dist's test classes: `mvn -pl dist test-compile`) first.

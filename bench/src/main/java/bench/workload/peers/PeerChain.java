@@ -1,7 +1,7 @@
 package bench.workload.peers;
 
 /**
- * Workload 2 of the peer comparison (issue 6): MooBench's shape, a method that calls itself until the
+ * Workload 2 of the peer comparison: MooBench's shape, a method that calls itself until the
  * depth reaches 1. {@code chain(10, x)} is 10 traced calls, nested 10 deep, per benchmark operation.
  */
 public final class PeerChain {

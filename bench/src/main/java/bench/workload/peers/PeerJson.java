@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * Workload 3 of the peer comparison (issue 6): a real library. One operation parses a fixed 2 KB JSON
+ * Workload 3 of the peer comparison: a real library. One operation parses a fixed 2 KB JSON
  * document with jackson-core's streaming parser (from Maven Central, shaded unchanged into
  * benchmarks.jar) and folds every token into a checksum. The tracers trace every method of
  * {@code com.fasterxml.jackson.*} (each as far as it can select them; PeerBench prints what).

@@ -1,7 +1,7 @@
 package bench.workload.peers;
 
 /**
- * Workload 1 of the peer comparison (issue 6): a method in the nanosecond range. Every configuration
+ * Workload 1 of the peer comparison: a method in the nanosecond range. Every configuration
  * of {@code org.jftrace.bench.peers.PeerBench} traces exactly this method; the baseline fork runs it
  * untraced. Same body as {@code bench.workload.TracedMath.mix}.
  */

@@ -15,7 +15,7 @@ import jdk.jfr.consumer.RecordedMethod;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
- * Issue 6, the peers' switch time: how long JDK Flight Recorder (JDK 25, JEP 520) takes to switch
+ * The peers' switch time: how long JDK Flight Recorder (JDK 25, JEP 520) takes to switch
  * method timing on for the same 10,000 generated functions {@link SwitchTenThousand} switches with
  * jftrace, and off again. A plain main program, like SwitchTenThousand: {@code Recording.start()} with a
  * {@code jdk.MethodTiming} filter naming the 10,000 methods retransforms their classes before it

@@ -31,9 +31,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Question: do instrumented methods that frameworks call through a non-constant
  * {@code MethodHandle.invokeExact} or through {@code Method.invoke} still reach C2, and cost what their
- * untraced copies cost while their sites are off? ../shared/reference/hotspot-callsite-measurements.md
- * saw, in one harness, methods with an entry site reached only through {@code invokeExact} stay in
- * tier 3, which would make them several times slower.
+ * untraced copies cost while their sites are off? Measurements of HotSpot call sites saw, in one
+ * harness, methods with an entry site reached only through {@code invokeExact} stay in tier 3, which
+ * would make them several times slower.
  *
  * <p>Two answers in one fork: the ns/op of each traced/plain pair (a method stuck in tier 3 shows as a
  * large ratio), and the highest compilation level JFR's {@code jdk.Compilation} events recorded for each

@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Question: what does each tracer cost per traced call, recording into its per-thread buffer, and does
  * it allocate? The floor on this machine is the clock: {@code System.nanoTime()} ≈ 26 ns, a 32-byte
- * per-thread record ≈ 1.5 ns (../shared/reference/hotspot-callsite-measurements.md). Goals: function
+ * per-thread record ≈ 1.5 ns. Goals: function
  * within one clock read + 5 ns, function_graph within two clock reads + 10 ns, and under 5 ns with the
  * counter clock. {@code counter} is the kernel's: one shared atomic, a contended increment per record;
  * {@code local_counter} is a plain count per writer thread, the clock that goal is about.

@@ -19,7 +19,7 @@ import org.jftrace.trace.Tracefs;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 7, part 3: random and mutated agent options ({@code -javaagent:jftrace.jar=OPTIONS}), through
+ * Random and mutated agent options ({@code -javaagent:jftrace.jar=OPTIONS}), through
  * the agent's own code: {@link AgentOptions#parse}, the {@link ClassSelector} built from
  * include/exclude, and the control-file writes the agent makes from them. The only exception is
  * IllegalArgumentException with a one-line message. (AgentOptionsIT starts real JVMs with such

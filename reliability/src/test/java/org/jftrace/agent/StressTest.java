@@ -22,12 +22,12 @@ import org.jftrace.trace.Tracefs;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 7, part 4: eight threads make hot traced calls (sites planted by the agent's own ClassSites)
+ * Eight threads make hot traced calls (sites planted by the agent's own ClassSites)
  * while tracers, filters and ops are switched 10,000 times. Afterwards: no exception, no deadlock
  * (everything bounded by time limits, with a thread dump on a hang), every entry paired with its exit,
  * no callback after its unregister returned, and nothing lost by a tracer in non-overwrite mode.
  *
- * <p>Direct handlers and live patches are not switched: they are being built in other branches.
+ * <p>Direct handlers and live patches are not switched here: DirectCallTest and LivePatchIT switch them.
  */
 class StressTest {
 

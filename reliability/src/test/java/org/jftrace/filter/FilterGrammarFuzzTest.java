@@ -13,7 +13,7 @@ import org.jftrace.ftrace.FtraceOps;
 import org.jftrace.reliability.Fuzz;
 
 /**
- * Issue 7, part 3: random and mutated text for the filter grammar. The only exception is
+ * Random and mutated text for the filter grammar. The only exception is
  * {@link FilterException} with a one-line message; parsed rules always build a hash; and a failing
  * filter write leaves the ops' hashes in force exactly as they were.
  */

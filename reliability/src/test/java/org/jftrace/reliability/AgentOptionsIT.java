@@ -14,7 +14,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.ShrinkingMode;
 
 /**
- * Issue 7, part 3, in real JVMs: {@code -javaagent:jftrace.jar=OPTIONS} with random and mutated
+ * In real JVMs: {@code -javaagent:jftrace.jar=OPTIONS} with random and mutated
  * options, a bounded number of times. The application always runs to its end with the same result; a
  * bad option gives exactly one line on stderr naming it, and then tracing is off (no tracer, no
  * transformer). (AgentOptionsFuzzTest fuzzes the same code in-process thousands of times.)

@@ -23,7 +23,7 @@ import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 
 /**
- * Issue 7, part 2: real libraries' own test suites, from their published {@code tests} jars, run by the
+ * Real libraries' own test suites, from their published {@code tests} jars, run by the
  * JUnit Platform console launcher in a child JVM without jftrace and again with every method of the
  * library and of its tests traced by function_graph. Every test must end the same way: the same
  * counts of passed, failed and skipped tests, and the same outcome for each test.

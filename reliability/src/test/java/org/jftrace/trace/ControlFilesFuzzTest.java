@@ -16,7 +16,7 @@ import org.jftrace.ftrace.Ftrace;
 import org.jftrace.reliability.Fuzz;
 
 /**
- * Issue 7, part 3: random and mutated writes to every control file (of the top level and of an
+ * Random and mutated writes to every control file (of the top level and of an
  * instance). The only exception is {@link TracefsException} with a one-line message, and a failing
  * write changes no setting: every settings file reads the same before and after it.
  */

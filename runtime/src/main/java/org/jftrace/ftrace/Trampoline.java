@@ -532,7 +532,7 @@ public final class Trampoline {
     // Exits: (return value, token). A null token means the entry called nothing. Each tests the token
     // before anything else: while the function is not traced the entry returns a constant null, the
     // test folds, and the JIT never parses the rest, so a disabled exit costs its inlining budget
-    // almost nothing (issue 2: sites over a whole library).
+    // almost nothing (sites over a whole library).
 
     /** The exit of a call whose entry ran a direct ops alone: its exit handlers, boxed (the slow path). */
     private static void exitDirect(Object token, long bits, Object obj, Throwable thrown) {

@@ -11,7 +11,7 @@ import one.profiler.Counter;
 import org.jftrace.bench.SwitchTenThousand;
 
 /**
- * Issue 6, the peers' switch time: how long async-profiler 4.6 takes to switch its method tracing on for
+ * The peers' switch time: how long async-profiler 4.6 takes to switch its method tracing on for
  * the same 10,000 generated functions {@code SwitchTenThousand} switches with jftrace, and off again,
  * through its Java API in the traced JVM. On = {@code execute("start,trace=bench.workload.gen.C*.applyAsInt")}
  * (every call recorded with its stack trace and duration; async-profiler retransforms the matching loaded

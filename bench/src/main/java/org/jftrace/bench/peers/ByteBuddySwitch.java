@@ -16,7 +16,7 @@ import net.bytebuddy.utility.JavaModule;
 import org.jftrace.bench.SwitchTenThousand;
 
 /**
- * Issue 6, the peers' switch time: how long Byte Buddy takes to switch the hand-written reference tracer
+ * The peers' switch time: how long Byte Buddy takes to switch the hand-written reference tracer
  * ({@link RingAdvice}, what jftrace's function tracer records) on for the same 10,000 generated
  * functions {@code SwitchTenThousand} switches with jftrace, and off again. On = an {@link AgentBuilder}
  * with retransformation installed over the 10,000 loaded classes; off = resetting it (retransforming

@@ -6,7 +6,7 @@ import org.jboss.byteman.rule.Rule;
 import org.jboss.byteman.rule.helper.Helper;
 
 /**
- * The HELPER of PeerBench's Byteman rules (issue 6). Their action is {@code DO NOTHING}, which leaves
+ * The HELPER of PeerBench's Byteman rules. Their action is {@code DO NOTHING}, which leaves
  * no trace of having run; Byteman's helper life-cycle callback {@link #installed} records each rule
  * injected into a trigger method, so the fork can prove the rules are really in the measured code.
  *

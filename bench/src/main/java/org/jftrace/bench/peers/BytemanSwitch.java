@@ -14,7 +14,7 @@ import java.util.function.IntBinaryOperator;
 import org.jftrace.bench.SwitchTenThousand;
 
 /**
- * Issue 6, the peers' switch time: how long Byteman 4.0.27 takes to switch one rule on for the same
+ * The peers' switch time: how long Byteman 4.0.27 takes to switch one rule on for the same
  * 10,000 generated functions {@code SwitchTenThousand} switches with jftrace, and off again. On = the
  * rule below submitted to Byteman's agent listener (the {@code LOAD} request {@code bmsubmit} and
  * {@code org.jboss.byteman.agent.submit.Submit} send; the listener answers once the agent has

@@ -5,7 +5,7 @@ import org.jboss.byteman.rule.Rule;
 import org.jboss.byteman.rule.helper.Helper;
 
 /**
- * The HELPER of {@link BytemanSwitch}'s rule (issue 6): the rule's action {@code hit()} counts every
+ * The HELPER of {@link BytemanSwitch}'s rule: the rule's action {@code hit()} counts every
  * call it fires on (the proof that the rule is in all 10,000 methods), and Byteman's life-cycle callback
  * {@link #installed} counts the rule instances it installed (one per trigger class). Not final: Byteman
  * refuses a final helper class ("helper class cannot be final") when it type-checks the rule, and its

@@ -9,7 +9,7 @@ import org.jftrace.ftrace.FtraceRecords;
 import org.jftrace.trace.Tracefs;
 
 /**
- * The jftrace configurations of PeerBench (issue 6), switched on inside the fork. A separate class so
+ * The jftrace configurations of PeerBench, switched on inside the fork. A separate class so
  * that the forks of the other tools, which have no jftrace runtime on the boot class path, never load
  * it.
  */

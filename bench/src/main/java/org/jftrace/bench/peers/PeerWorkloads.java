@@ -16,7 +16,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Question (issue 6): on the same three workloads, what does a traced call cost with jftrace and with
+ * Question: on the same three workloads, what does a traced call cost with jftrace and with
  * the tools a Java user would otherwise pick (JFR method timing/trace, async-profiler, BTrace, Byteman,
  * a hand-written Byte Buddy tracer)? Each tool needs its own JVM flags, so the configuration is chosen
  * per fork by {@code -Dpeers.config=<name>} plus that tool's flags; {@link PeerBench} builds the forks

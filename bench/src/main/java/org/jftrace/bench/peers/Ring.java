@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The hand-written reference tracer's storage (issue 6): per thread, a ring of (timestamp, method id,
+ * The hand-written reference tracer's storage: per thread, a ring of (timestamp, method id,
  * parent id) records, i.e. what jftrace's {@code function} tracer records per call (its clock, the
  * function and its caller), without jftrace's machinery. {@link RingAdvice} calls {@link #enter} and
  * {@link #exit}; Byte Buddy copies that advice into every traced method.

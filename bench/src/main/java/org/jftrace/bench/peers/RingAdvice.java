@@ -7,7 +7,7 @@ import java.lang.annotation.Target;
 import net.bytebuddy.asm.Advice;
 
 /**
- * Byte Buddy inline advice for the hand-written reference (issue 6): copied by Byte Buddy into each
+ * Byte Buddy inline advice for the hand-written reference: copied by Byte Buddy into each
  * traced method. The method id is a constant per method ({@link MethodId}, bound by
  * {@link RingAdviceAgent}), so nothing is looked up per call.
  */

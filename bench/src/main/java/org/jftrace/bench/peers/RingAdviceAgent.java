@@ -16,7 +16,7 @@ import net.bytebuddy.implementation.bytecode.constant.LongConstant;
 import net.bytebuddy.utility.JavaModule;
 
 /**
- * The Premain-Class of benchmarks.jar (issue 6): {@code -javaagent:bench/target/benchmarks.jar} weaves
+ * The Premain-Class of benchmarks.jar: {@code -javaagent:bench/target/benchmarks.jar} weaves
  * {@link RingAdvice} into every non-abstract, non-native method (not constructors) of
  * {@code bench.workload.peers.*} and {@code com.fasterxml.jackson.*} as those classes load. Being a
  * startup agent, it is installed before any workload class is loaded, so no retransformation is
