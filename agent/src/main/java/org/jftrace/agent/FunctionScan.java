@@ -18,7 +18,6 @@ final class FunctionScan extends ClassVisitor {
     private final String module;
     private final ClassKey key;
     private boolean legacy;
-    int functions;
 
     private FunctionScan(ClassLoader loader, String module, ClassKey key) {
         super(Opcodes.ASM9);
@@ -27,11 +26,9 @@ final class FunctionScan extends ClassVisitor {
         this.key = key;
     }
 
-    /** @return how many functions the class has */
-    static int scan(byte[] bytes, ClassLoader loader, String module, ClassKey key) {
-        FunctionScan s = new FunctionScan(loader, module, key);
-        new ClassReader(bytes).accept(s, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
-        return s.functions;
+    static void scan(byte[] bytes, ClassLoader loader, String module, ClassKey key) {
+        new ClassReader(bytes).accept(new FunctionScan(loader, module, key),
+                ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
     }
 
     @Override
@@ -43,7 +40,6 @@ final class FunctionScan extends ClassVisitor {
     public MethodVisitor visitMethod(int access, String name, String desc, String signature, String[] exceptions) {
         if ((access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) == 0) {
             Ftrace.addFunction(loader, key.internalName, name, desc, (access & Opcodes.ACC_STATIC) == 0, module, legacy, key, false);
-            functions++;
         }
         return null;
     }

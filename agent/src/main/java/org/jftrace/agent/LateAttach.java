@@ -17,7 +17,7 @@ import org.jftrace.trace.Tracefs;
  * as before), so no ops stays registered and every site is the no-op again.
  *
  * <p>Loaded classes get their sites by retransformation, many classes per
- * {@link Instrumentation#retransformClasses} call ({@value #BATCH}): in a JVM whose agent was loaded
+ * {@link Instrumentation#retransformClasses} call ({@value Planter#BATCH}): in a JVM whose agent was loaded
  * late, HotSpot's first redefinition deoptimises all compiled code, and every call is a safepoint
  * operation, so one call per class would repeat that cost thousands of times. A batch that fails is
  * split in halves until the class that fails is found and reported; unmodifiable classes (hidden
@@ -28,9 +28,6 @@ import org.jftrace.trace.Tracefs;
  * scratch instance, which is then removed.
  */
 final class LateAttach {
-
-    /** Classes per retransformClasses call: few safepoints, yet bounded pauses. */
-    static final int BATCH = 1000;
 
     /** Options that only make sense at startup. */
     private static final List<String> STARTUP_ONLY = List.of("output", "data", "report", "control", "jmx", "verbose");
@@ -138,7 +135,7 @@ final class LateAttach {
                     (selecting.scanNanos.get() - scanNanos0) / 1e6));
         }
         sum.append(String.format("jftrace: retransformed %d classes in %d batches (%.1f ms, of which planting sites %.1f ms)%s%n",
-                r.classes + planter.classesPlanted.get() - planted0, r.batches + planter.batches.get() - batches0,
+                planter.classesPlanted.get() - planted0, planter.batches.get() - batches0,
                 ((selector.eager() ? t1 - t0 : 0) + planter.plantNanos.get() - plant0) / 1e6,
                 (selecting.transformNanos.get() - transform0) / 1e6, r.problems()));
         sum.append(String.format("jftrace: %s on %d functions (tracefs writes %.1f ms, last patch batch %.2f ms)%n",
@@ -186,8 +183,6 @@ final class LateAttach {
     // ---------------------------------------------------------------------------------------------
 
     static final class Retransformed {
-        int classes;
-        int batches;
         final List<String> unmodifiable = new ArrayList<>();
         final List<String> failed = new ArrayList<>();
 
@@ -226,9 +221,7 @@ final class LateAttach {
             }
             todo.add(c);
         }
-        for (int i = 0; i < todo.size(); i += BATCH) {
-            batch(todo.subList(i, Math.min(todo.size(), i + BATCH)), r);
-        }
+        planter.retransform(todo, r.failed);
         return r;
     }
 
@@ -252,24 +245,6 @@ final class LateAttach {
             scans.add(c);
         }
         return r;
-    }
-
-    private void batch(List<Class<?>> classes, Retransformed r) {
-        try {
-            r.batches++;
-            inst.retransformClasses(classes.toArray(new Class<?>[0]));
-            r.classes += classes.size();
-        } catch (Throwable t) {
-            if (classes.size() == 1) {
-                String name = classes.get(0).getName();
-                r.failed.add(name);
-                notRetransformed.put(name, "retransformation failed: " + t);
-                return;
-            }
-            int half = classes.size() / 2;
-            batch(classes.subList(0, half), r);
-            batch(classes.subList(half, classes.size()), r);
-        }
     }
 
     // ---------------------------------------------------------------------------------------------

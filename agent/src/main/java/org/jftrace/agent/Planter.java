@@ -79,14 +79,22 @@ final class Planter implements SitePlanter {
             }
         }
         List<String> failed = new ArrayList<>();
-        for (int i = 0; i < todo.size(); i += BATCH) {
-            batch(todo.subList(i, Math.min(todo.size(), i + BATCH)), failed);
-        }
+        retransform(todo, failed);
         if (!failed.isEmpty()) {
             FtraceLog.warn(failed.size() + " selected classes could not get sites (e.g. " + failed.get(0)
                     + "); see jftrace PID cat jftrace/report");
         }
         plantNanos.addAndGet(System.nanoTime() - t0);
+    }
+
+    /**
+     * Retransforms {@code classes}, {@link #BATCH} per call; each class that fails is added to
+     * {@code failed} and reported with the reason.
+     */
+    void retransform(List<Class<?>> classes, List<String> failed) {
+        for (int i = 0; i < classes.size(); i += BATCH) {
+            batch(classes.subList(i, Math.min(classes.size(), i + BATCH)), failed);
+        }
     }
 
     private void batch(List<Class<?>> classes, List<String> failed) {

@@ -107,6 +107,11 @@ public final class DynFtrace {
         return d.substring(d.indexOf(')') + 1);
     }
 
+    /** Whether the entry site has parameters to pass (a receiver or arguments); allocates nothing. */
+    boolean hasEntryParameters() {
+        return hasReceiver || name.charAt(name.indexOf('(') + 1) != ')';
+    }
+
     /** The entry site's parameters as descriptors: the receiver (if any), then the arguments. */
     java.util.List<String> entryParameterDescriptors() {
         java.util.List<String> p = new java.util.ArrayList<>();

@@ -346,7 +346,7 @@ public final class Trampoline {
      * until its class is planted again with them (the write that bound it waits for that).
      */
     private static boolean canServe(DynFtrace rec, Object binding, MethodType t) {
-        return !needsDirectArgs(binding) || t.parameterCount() - 1 == rec.entryParameterDescriptors().size();
+        return !needsDirectArgs(binding) || t.parameterCount() > 1 || !rec.hasEntryParameters(); // (Hop, args...)
     }
 
     /**
@@ -513,7 +513,7 @@ public final class Trampoline {
      */
     static Object slow(DynFtrace rec, Object[] all) {
         Object b = rec.binding;
-        if (b == OpsListFunc.NOP || (needsDirectArgs(b) && all.length != rec.entryParameterDescriptors().size())) {
+        if (b == OpsListFunc.NOP || (all.length == 0 && needsDirectArgs(b) && rec.hasEntryParameters())) {
             // a bare entry: see canServe
             return null;
         }
