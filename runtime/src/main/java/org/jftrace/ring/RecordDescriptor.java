@@ -31,6 +31,7 @@ package org.jftrace.ring;
  *  GRAPH_RETURN  function   depth   FLAG_EXCEPTION   calltime              return value bits
  *  MARKER        -          -       -                -                     -
  *  STACK         function   frames  -                -                     -
+ *  LOST          -          -       -                records dropped       -
  * </pre>
  * A payload word marked {@code -} is not written: it holds whatever an older record left in the slot,
  * and readers never decode it ({@link TraceRecord}'s accessors check the type first). Two fewer stores
@@ -77,6 +78,9 @@ public final class RecordDescriptor {
     public static final int TYPE_MARKER = 4;
     /** stack trace, kept in the side table. */
     public static final int TYPE_STACK = 5;
+
+    /** Records dropped before this point: payload 1 is how many (ftrace's "[LOST n EVENTS]"). */
+    public static final int TYPE_LOST = 6;
 
     /** GRAPH_RETURN: the function exited by throwing; payload 2 is then 0. */
     public static final int FLAG_EXCEPTION = 0x01;
@@ -140,6 +144,7 @@ public final class RecordDescriptor {
             case TYPE_GRAPH_RETURN: return "graph_return";
             case TYPE_MARKER: return "marker";
             case TYPE_STACK: return "stack";
+            case TYPE_LOST: return "lost";
             default: return "unknown";
         }
     }

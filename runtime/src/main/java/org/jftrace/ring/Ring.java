@@ -24,6 +24,8 @@ final class Ring {
      * the ring with a release store, read by readers only after an acquire load of the ring.
      */
     long base;
+    /** The slots this ring's buffer grows to (buffer_size_kb); this ring's own size when not set. */
+    int growTo;
 
     Ring(final int slots) {
         if (Integer.bitCount(slots) != 1 || slots < 2) {
@@ -33,6 +35,7 @@ final class Ring {
         this.side = new Object[slots];
         this.mask = slots - 1;
         this.capacity = slots - 1L;
+        this.growTo = slots;
     }
 
     /** @return slots in this ring. */

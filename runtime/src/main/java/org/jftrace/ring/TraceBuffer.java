@@ -6,6 +6,7 @@ import static org.jftrace.ring.RecordDescriptor.RECORD_WORDS_SHIFT;
 import static org.jftrace.ring.RecordDescriptor.TYPE_FUNCTION;
 import static org.jftrace.ring.RecordDescriptor.TYPE_GRAPH_ENTRY;
 import static org.jftrace.ring.RecordDescriptor.TYPE_GRAPH_RETURN;
+import static org.jftrace.ring.RecordDescriptor.TYPE_LOST;
 import static org.jftrace.ring.RecordDescriptor.TYPE_MARKER;
 import static org.jftrace.ring.RecordDescriptor.TYPE_STACK;
 
@@ -74,6 +75,10 @@ abstract class TraceBufferProducerFields extends TraceBufferPad1 {
     Ring pendingRing;
     /** The {@code local_counter} clock of this buffer's writer: owner only, never reset. */
     long ticks;
+    /** lost when the last LOST record was written: owner only. */
+    long lostMarked;
+    /** The ring's size once grown: buffer_size_kb in slots (the first ring may be smaller). */
+    int targetSlots;
 
     TraceBufferProducerFields(final int id, final TraceBuffers instance, final boolean pooled,
                               final boolean dropOnly, final OwnerHistory owners) {
@@ -166,6 +171,9 @@ abstract class TraceBufferPad3 extends TraceBufferConsumerFields {
  */
 public final class TraceBuffer extends TraceBufferPad3 {
 
+    /** Slots of a new buffer's first ring (16 KB); it doubles up to buffer_size_kb as its thread writes. */
+    static final int FIRST_SLOTS = 512;
+
     private static final VarHandle HEAD;
     private static final VarHandle LIMIT;
     private static final VarHandle LOST;
@@ -192,7 +200,9 @@ public final class TraceBuffer extends TraceBufferPad3 {
     TraceBuffer(final int id, final TraceBuffers instance, final int slots, final boolean pooled,
                 final boolean dropOnly) {
         super(id, instance, pooled, dropOnly, new OwnerHistory(historySize(pooled, slots)));
-        final Ring r = new Ring(slots);
+        final Ring r = new Ring(Math.min(slots, FIRST_SLOTS));
+        r.growTo = slots;
+        this.targetSlots = slots;
         this.data = r.data;
         this.side = r.side;
         this.mask = r.mask;
@@ -221,8 +231,8 @@ public final class TraceBuffer extends TraceBufferPad3 {
      * @return true if stored, false if dropped (buffer full with overwrite off; counted as lost)
      */
     public boolean writeFunction(final long timestamp, final int ip, final int parentIp) {
-        final long h = head;
-        if (h >= (long) LIMIT.getOpaque(this) && !writeSlowPath(h)) {
+        long h = head;
+        if (h >= (long) LIMIT.getOpaque(this) && (h = writeSlowPath(h, timestamp)) < 0) {
             return false;
         }
         put(h, timestamp, RecordDescriptor.header(TYPE_FUNCTION, 0, 0, ip), parentIp);
@@ -238,8 +248,8 @@ public final class TraceBuffer extends TraceBufferPad3 {
      * @return true if stored, false if dropped and counted as lost
      */
     public boolean writeGraphEntry(final long timestamp, final int ip, final int depth) {
-        final long h = head;
-        if (h >= (long) LIMIT.getOpaque(this) && !writeSlowPath(h)) {
+        long h = head;
+        if (h >= (long) LIMIT.getOpaque(this) && (h = writeSlowPath(h, timestamp)) < 0) {
             return false;
         }
         put(h, timestamp, RecordDescriptor.header(TYPE_GRAPH_ENTRY, 0, depth, ip));
@@ -259,8 +269,8 @@ public final class TraceBuffer extends TraceBufferPad3 {
      */
     public boolean writeGraphReturn(final long timestamp, final int ip, final int depth, final long callTime,
                                     final long returnBits, final boolean exceptional) {
-        final long h = head;
-        if (h >= (long) LIMIT.getOpaque(this) && !writeSlowPath(h)) {
+        long h = head;
+        if (h >= (long) LIMIT.getOpaque(this) && (h = writeSlowPath(h, timestamp)) < 0) {
             return false;
         }
         final int flags = exceptional ? FLAG_EXCEPTION : 0;
@@ -276,8 +286,8 @@ public final class TraceBuffer extends TraceBufferPad3 {
      * @return true if stored, false if dropped and counted as lost
      */
     public boolean writeMarker(final long timestamp, final String text) {
-        final long h = head;
-        if (h >= (long) LIMIT.getOpaque(this) && !writeSlowPath(h)) {
+        long h = head;
+        if (h >= (long) LIMIT.getOpaque(this) && (h = writeSlowPath(h, timestamp)) < 0) {
             return false;
         }
         side[(int) h & mask] = text; // ordered with the record's words by the same release/fence
@@ -294,8 +304,8 @@ public final class TraceBuffer extends TraceBufferPad3 {
      * @return true if stored, false if dropped and counted as lost
      */
     public boolean writeStack(final long timestamp, final int ip, final StackTraceElement[] frames) {
-        final long h = head;
-        if (h >= (long) LIMIT.getOpaque(this) && !writeSlowPath(h)) {
+        long h = head;
+        if (h >= (long) LIMIT.getOpaque(this) && (h = writeSlowPath(h, timestamp)) < 0) {
             return false;
         }
         side[(int) h & mask] = frames;
@@ -341,17 +351,21 @@ public final class TraceBuffer extends TraceBufferPad3 {
     }
 
     /**
-     * Taken when head reaches limit: on the first write, after a kick, once the buffer is full with
-     * overwrite off, and on every write of the drop sentinel.
+     * Taken when head reaches limit: on the first write, after a kick, when the ring may grow, once the
+     * buffer is full with overwrite off, and on every write of the drop sentinel. After records were
+     * dropped, the first record that fits is preceded by a LOST record saying how many, so that readers
+     * see where the gap is (ftrace's "[LOST n EVENTS]").
      *
-     * @return whether the record at position h may be written
+     * @param h         head
+     * @param timestamp the timestamp of the record to be written (also the LOST record's)
+     * @return the position to write the record at, or -1 if it is dropped (counted as lost)
      */
-    private boolean writeSlowPath(final long h) {
+    private long writeSlowPath(long h, final long timestamp) {
         if (dropOnly) {
             LOST.getAndAdd(this, 1L); // shared by many threads: the only atomic increment in this class
-            return false;
+            return -1;
         }
-        boolean room;
+        long room;
         do {
             // clear the kick before looking at what it asks for; re-check it after publishing limit, so
             // a kick racing with us either is seen below or leaves limit = MIN_VALUE for the next write
@@ -360,28 +374,71 @@ public final class TraceBuffer extends TraceBufferPad3 {
             if (pending != null) {
                 install(pending, h);
             }
+            final boolean overwriting = instance.overwrite();
+            // acquire: the consumer's copies of the slots it released are complete before we reuse them
+            final long readable = Math.max((long) TAIL.getAcquire(this), ring.base);
+            if (h >= readable + ring.capacity && ring.slots() < targetSlots) {
+                grow(h, Math.max(readable, h - ring.capacity));
+            }
             final long newLimit;
-            if (instance.overwrite()) {
+            if (ring.slots() < targetSlots) {
+                // come back here when this ring is full, to grow it
+                newLimit = Math.max(readable, ring.base) + ring.capacity;
+                room = newLimit - h;
+            } else if (overwriting) {
                 newLimit = Long.MAX_VALUE;
-                room = true;
+                room = Long.MAX_VALUE;
             } else {
-                // acquire: the consumer's copies of the slots it released are complete before we reuse them
-                final long t = (long) TAIL.getAcquire(this);
-                newLimit = Math.max(t, ring.base) + ring.capacity;
-                room = h < newLimit;
+                newLimit = readable + ring.capacity;
+                room = newLimit - h;
             }
             if (newLimit != limit) {
                 LIMIT.setVolatile(this, newLimit);
             }
         } while ((boolean) KICKED.getVolatile(this));
-        if (!room) {
+        if (room <= 0) {
             LOST.setRelease(this, lost + 1);
+            return -1;
         }
-        return room;
+        final long unmarked = lost - lostMarked;
+        if (unmarked > 0 && room >= 2) {
+            put(h, timestamp, RecordDescriptor.header(TYPE_LOST, 0, 0, 0), unmarked);
+            lostMarked = lost;
+            h++;
+        }
+        return h;
+    }
+
+    /**
+     * Replaces the ring by one twice as large holding the same records at the same positions: buffers
+     * start small and grow to buffer_size_kb only if their thread writes that much, so a thread that
+     * makes a few calls costs a few kilobytes. Owner only; readers holding the old ring see it replaced
+     * and read again (the old ring is never written after this).
+     *
+     * @param h     head
+     * @param from  the oldest readable position
+     */
+    private void grow(final long h, final long from) {
+        final Ring old = ring;
+        final Ring r = new Ring(Math.min(targetSlots, old.slots() << 1));
+        r.growTo = targetSlots;
+        for (long p = from; p < h; p++) {
+            final int o = ((int) p & old.mask) << RECORD_WORDS_SHIFT;
+            final int n = ((int) p & r.mask) << RECORD_WORDS_SHIFT;
+            System.arraycopy(old.data, o, r.data, n, RECORD_WORDS);
+            r.side[(int) p & r.mask] = old.side[(int) p & old.mask];
+        }
+        r.base = from;
+        data = r.data;
+        side = r.side;
+        mask = r.mask;
+        // release: the copied records and base are visible to readers that see this ring
+        RING.setRelease(this, r);
     }
 
     private void install(final Ring r, final long h) {
         r.base = h;
+        targetSlots = r.growTo;
         data = r.data;
         side = r.side;
         mask = r.mask;
@@ -421,8 +478,10 @@ public final class TraceBuffer extends TraceBufferPad3 {
         overrunSkipped = 0;
         writtenBase = h;
         lostBase = (long) LOST.getAcquire(this);
-        if (slots != ((Ring) RING.getAcquire(this)).slots()) {
-            PENDING_RING.setRelease(this, new Ring(slots));
+        if (slots != targetSlots) { // racy read of an owner field: at worst one more replacement
+            final Ring r = new Ring(Math.min(slots, FIRST_SLOTS));
+            r.growTo = slots;
+            PENDING_RING.setRelease(this, r);
         }
         kick();
     }
@@ -541,6 +600,27 @@ public final class TraceBuffer extends TraceBufferPad3 {
         final Ring r = (Ring) RING.getAcquire(this);
         final Ring p = (Ring) PENDING_RING.getAcquire(this);
         return 256 + r.bytes() + (p == null ? 0 : p.bytes()) + owners.bytes();
+    }
+
+    /** @return the timestamp of the newest record, or Long.MIN_VALUE if none (exact once the owner ended). */
+    long newestTimestamp() {
+        final Ring r = (Ring) RING.getAcquire(this);
+        final long h = (long) HEAD.getAcquire(this);
+        if (h <= r.base) {
+            return Long.MIN_VALUE;
+        }
+        return r.data[((int) (h - 1) & r.mask) << RECORD_WORDS_SHIFT];
+    }
+
+    /** @return the timestamp of the oldest readable record (racy against the owner: an estimate). */
+    long oldestTimestamp() {
+        final Ring r = (Ring) RING.getAcquire(this);
+        final long h = (long) HEAD.getAcquire(this);
+        final long from = Math.max(Math.max((long) TAIL.getAcquire(this), r.base), h - r.capacity);
+        if (from >= h) {
+            return Long.MAX_VALUE;
+        }
+        return r.data[((int) from & r.mask) << RECORD_WORDS_SHIFT];
     }
 
     /** @return whether the owner thread has ended (or a pooled buffer is free). */

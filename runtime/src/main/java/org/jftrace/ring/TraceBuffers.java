@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -43,8 +44,17 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class TraceBuffers {
 
-    /** Default buffer_size_kb: 256 KB = 8192 slots of 32 bytes per thread. */
-    public static final int DEFAULT_BUFFER_SIZE_KB = 256;
+    /**
+     * Default buffer_size_kb: 2 MB = 65536 slots of 32 bytes per thread, at least the kernel's usual
+     * 1408 KB per CPU. A buffer starts at 16 KB and grows to this only if its thread writes that much.
+     */
+    public static final int DEFAULT_BUFFER_SIZE_KB = 2048;
+
+    /** Default budget for ended threads' unread records: 64 MB. */
+    public static final int DEFAULT_ENDED_BUDGET_KB = 64 * 1024;
+
+    /** New platform buffers between two looks at ended threads' buffers (a power of two). */
+    private static final int RETIRE_EVERY = 16;
 
     private static final TraceBuffer[] NONE = new TraceBuffer[0];
 
@@ -58,6 +68,9 @@ public final class TraceBuffers {
     private volatile boolean overwrite = true;
     private volatile int bufferSizeKb = DEFAULT_BUFFER_SIZE_KB;
     private volatile int maxVirtualBuffers = Math.max(16, 8 * Runtime.getRuntime().availableProcessors());
+    private volatile long endedBudgetBytes = DEFAULT_ENDED_BUDGET_KB * 1024L;
+    /** Told of ended threads' records dropped for the budget (a streaming drain); may be null. */
+    private volatile DrainSink dropWatcher;
 
     /** Copy on write; read without the lock. */
     private volatile TraceBuffer[] registered = NONE;
@@ -106,6 +119,9 @@ public final class TraceBuffers {
             b.ownerThread = thread;
             b.beginOwnership(thread, who);
             register(b);
+            if ((b.id & (RETIRE_EVERY - 1)) == 0) {
+                retireEnded();
+            }
         }
         if (b.pooled) {
             b.beginOwnership(thread, who); // as the new owner: we are now its only writer
@@ -210,6 +226,23 @@ public final class TraceBuffers {
     public void setBufferSizeKb(final int sizeKb) {
         RecordDescriptor.checkSizeKb(sizeKb);
         this.bufferSizeKb = sizeKb;
+    }
+
+    /** @return the budget, in KB, for records of ended threads not yet read. */
+    public long endedBudgetKb() {
+        return endedBudgetBytes / 1024;
+    }
+
+    /**
+     * @param kb the budget for ended threads' unread records: past it, the oldest ended threads'
+     *           records are dropped and counted as lost, so that threads that come and go cannot make
+     *           the tracer hold more than the live threads' buffers plus this
+     */
+    public void setEndedBudgetKb(final long kb) {
+        if (kb < 0) {
+            throw new IllegalArgumentException("the ended-threads budget must not be negative: " + kb);
+        }
+        this.endedBudgetBytes = kb * 1024;
     }
 
     /** @return the most buffers lent to virtual threads. */
@@ -319,6 +352,177 @@ public final class TraceBuffers {
         } finally {
             consumeLock.unlock();
         }
+    }
+
+    /**
+     * Bounds what ended threads keep. An ended platform thread's buffer is released, its unread records
+     * counted as overrun, once they are older than what every live buffer that has wrapped still holds
+     * (they would have been overwritten in a buffer shared over time, as ftrace's per-CPU buffers are);
+     * and while ended threads' buffers together hold more than the budget, the oldest are released and
+     * their unread records counted as lost.
+     */
+    void retireEnded() {
+        synchronized (registryLock) {
+            final TraceBuffer[] now = registered;
+            long oldestLive = Long.MAX_VALUE;
+            boolean anyWrapped = false;
+            int ended = 0;
+            long endedBytes = 0;
+            for (TraceBuffer b : now) {
+                if (b.pooled || b.dropOnly) {
+                    continue;
+                }
+                if (b.ownerGone()) {
+                    ended++;
+                    endedBytes += b.memoryBytes();
+                } else if (b.overrun() > 0) {
+                    anyWrapped = true;
+                    oldestLive = Math.min(oldestLive, b.oldestTimestamp());
+                }
+            }
+            if (ended == 0) {
+                return;
+            }
+            final TraceBuffer[] endedBuffers = new TraceBuffer[ended];
+            int e = 0;
+            for (TraceBuffer b : now) {
+                if (!b.pooled && !b.dropOnly && b.ownerGone()) {
+                    endedBuffers[e++] = b;
+                }
+            }
+            // oldest newest record first
+            final long[] newest = new long[ended];
+            final long[] order = new long[ended]; // sorts as (newest, index): the index in the low bits
+            for (int i = 0; i < ended; i++) {
+                newest[i] = endedBuffers[i].newestTimestamp();
+            }
+            final int indexBits = 32 - Integer.numberOfLeadingZeros(ended);
+            final long minNewest = min(newest);
+            for (int i = 0; i < ended; i++) {
+                final long rel = newest[i] == Long.MIN_VALUE ? 0 : Math.min(newest[i] - minNewest, (1L << (62 - indexBits)) - 1);
+                order[i] = (rel << indexBits) | i;
+            }
+            Arrays.sort(order);
+            final IdentityHashMap<TraceBuffer, Boolean> release = new IdentityHashMap<>();
+            for (long o : order) {
+                final int i = (int) (o & ((1L << indexBits) - 1));
+                final TraceBuffer b = endedBuffers[i];
+                final boolean superseded = anyWrapped && newest[i] < oldestLive;
+                if (!superseded && endedBytes <= endedBudgetBytes) {
+                    break;
+                }
+                final long unread = b.entriesInBuffer();
+                retiredWritten += b.entriesWritten();
+                retiredLost += b.lost();
+                if (superseded) {
+                    retiredOverrun += b.overrun() + unread;
+                } else {
+                    retiredOverrun += b.overrun();
+                    retiredLost += unread;
+                    final DrainSink w = dropWatcher;
+                    if (w != null && unread > 0) {
+                        w.dropped(b, unread, newest[i]);
+                    }
+                }
+                endedBytes -= b.memoryBytes();
+                release.put(b, Boolean.TRUE);
+            }
+            if (!release.isEmpty()) {
+                final TraceBuffer[] keep = new TraceBuffer[now.length - release.size()];
+                int k = 0;
+                for (TraceBuffer b : now) {
+                    if (!release.containsKey(b)) {
+                        keep[k++] = b;
+                    }
+                }
+                registered = keep;
+            }
+        }
+    }
+
+    private static long min(final long[] values) {
+        long m = Long.MAX_VALUE;
+        for (long v : values) {
+            if (v != Long.MIN_VALUE) { // an empty buffer
+                m = Math.min(m, v);
+            }
+        }
+        return m == Long.MAX_VALUE ? 0 : m;
+    }
+
+    /**
+     * Receives what a streaming drain consumes, buffer by buffer in write order ({@link #drain}).
+     */
+    public interface DrainSink {
+        /** A record consumed from its buffer; {@code r} is reused for the next call. */
+        void record(TraceRecord r);
+
+        /**
+         * Records of buffer b that were gone before they could be read: overwritten (overwrite on), or
+         * dropped with an ended thread's buffer for the ended-threads budget.
+         *
+         * @param b         the buffer
+         * @param count     how many
+         * @param timestamp where they were lost: the next record's timestamp, or the newest one's
+         */
+        void dropped(TraceBuffer b, long count, long timestamp);
+    }
+
+    private final TraceRecord drainRecord = new TraceRecord();
+    private ReadBatch drainBatch;
+
+    /**
+     * Consumes up to {@code maxPerBuffer} records of every buffer into sink, buffer by buffer (the drain
+     * of a streaming recording). Serialised with other consumers by the consume lock; ended threads'
+     * buffers are released once read to the end.
+     *
+     * @return the number of records consumed
+     */
+    public long drain(final DrainSink sink, final int maxPerBuffer) {
+        long n = 0;
+        consumeLock.lock();
+        try {
+            dropWatcher = sink;
+            if (drainBatch == null || drainBatch.maxRecords != maxPerBuffer) {
+                drainBatch = new ReadBatch(maxPerBuffer);
+            }
+            final ReadBatch batch = drainBatch;
+            final TraceRecord r = drainRecord;
+            for (TraceBuffer b : registered) {
+                if (b.dropOnly) {
+                    continue;
+                }
+                final long from = b.consumedPosition();
+                b.read(from, batch);
+                final long skipped = batch.first - from;
+                if (batch.count == 0 && skipped == 0) {
+                    continue;
+                }
+                if (skipped > 0) {
+                    sink.dropped(b, skipped, batch.count > 0 ? batch.words[batch.offset * RecordDescriptor.RECORD_WORDS]
+                        : b.newestTimestamp());
+                }
+                final OwnerHistory.Segment[] owners = b.owners.snapshot();
+                for (int i = 0; i < batch.count; i++) {
+                    final long p = batch.first + i;
+                    r.set(b.id, p, OwnerHistory.ownerAt(owners, p), batch.words, batch.offset + i,
+                        batch.sides[batch.offset + i]);
+                    sink.record(r);
+                }
+                b.consumeTo(batch.first + batch.count, skipped);
+                n += batch.count;
+                Arrays.fill(batch.sides, batch.offset, batch.offset + batch.count, null);
+            }
+        } finally {
+            consumeLock.unlock();
+        }
+        releaseDrained();
+        return n;
+    }
+
+    /** Stops telling a drain about dropped records. */
+    public void endDrain() {
+        dropWatcher = null;
     }
 
     /**

@@ -124,6 +124,11 @@ public final class TraceRecord {
         return (flags() & RecordDescriptor.FLAG_EXCEPTION) != 0;
     }
 
+    /** @return how many records were dropped just before this one (LOST). */
+    public long lostCount() {
+        return type() == RecordDescriptor.TYPE_LOST ? payload1 : 0L;
+    }
+
     /** @return the marker text (MARKER). */
     public String markerText() {
         return sideObject instanceof String ? (String) sideObject : null;
@@ -155,6 +160,9 @@ public final class TraceRecord {
                 break;
             case RecordDescriptor.TYPE_STACK:
                 sb.append(" frames=").append(depth());
+                break;
+            case RecordDescriptor.TYPE_LOST:
+                sb.append(" count=").append(lostCount());
                 break;
             default:
                 break;

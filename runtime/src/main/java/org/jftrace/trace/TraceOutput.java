@@ -78,6 +78,10 @@ public final class TraceOutput {
     }
 
     static void functionLine(StringBuilder sb, TraceInstance ti, TraceRecord r, Names names) {
+        if (r.type() == RecordDescriptor.TYPE_LOST) {
+            lostLine(sb, r);
+            return;
+        }
         context(sb, r);
         sb.append(" [").append(pad3(r.bufferId())).append("] ");
         if (ti.clock.isCounter()) {
@@ -111,6 +115,11 @@ public final class TraceOutput {
                 sb.append("} /* ").append(names.get(r.ip())).append(" */");
         }
         sb.append('\n');
+    }
+
+    /** ftrace's line where a buffer dropped records: {@code CPU:2 [LOST 120 EVENTS]}. */
+    static void lostLine(StringBuilder sb, TraceRecord r) {
+        sb.append("CPU:").append(r.bufferId()).append(" [LOST ").append(r.lostCount()).append(" EVENTS]\n");
     }
 
     private static void stack(StringBuilder sb, TraceRecord r, String indent) {
@@ -258,6 +267,10 @@ public final class TraceOutput {
             lastBuffer = r.bufferId();
             ArrayDeque<Open> stack = open.computeIfAbsent(r.threadId(), k -> new ArrayDeque<>());
             int type = r.type();
+            if (type == RecordDescriptor.TYPE_LOST) {
+                lostLine(sb, r);
+                continue;
+            }
             if (type == RecordDescriptor.TYPE_GRAPH_ENTRY && leaf[i]) {
                 TraceRecord ret = next(records, i, consumed);
                 prefix(sb, ti, r, ret.timestamp() - r.timestamp(), true);

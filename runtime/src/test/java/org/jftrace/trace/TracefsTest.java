@@ -239,7 +239,7 @@ class TracefsTest {
         assertThatThrownBy(() -> fs.write("enabled_functions", "x", false)).hasMessageContaining("read-only");
         assertThat(fs.read("current_tracer")).isEqualTo("function\n");
         assertThat(fs.read("set_ftrace_filter")).isEqualTo(filter);
-        assertThat(fs.read("buffer_size_kb")).isEqualTo("256\n");
+        assertThat(fs.read("buffer_size_kb")).isEqualTo("2048\n");
         assertThat(fs.read("tracing_thresh")).isEqualTo("0\n");
         assertThat(fs.read("trace_clock")).isEqualTo("[mono] counter local_counter\n");
     }
