@@ -11,7 +11,7 @@ import java.util.TreeMap;
 import org.jftrace.control.AttachHandler;
 import org.jftrace.control.ControlServer;
 import org.jftrace.control.TracefsControl;
-import org.jftrace.data.TraceDataWriter;
+import org.jftrace.data.TraceDrain;
 import org.jftrace.ftrace.Ftrace;
 import org.jftrace.ftrace.PatchWarmup;
 import org.jftrace.trace.Tracefs;
@@ -86,8 +86,18 @@ public final class Agent implements AttachHandler {
         }
         String output = opts.get("output", null);
         String data = opts.get("data", null);
+        if (data != null) {
+            String file = data.replace("%p", Long.toString(ProcessHandle.current().pid()));
+            try {
+                TraceDrain.startRecording(Tracefs.jvm().top(), Path.of(file));
+            } catch (IOException | RuntimeException e) {
+                System.err.println("jftrace: cannot write the trace data to " + file + ": " + e.getMessage());
+                data = null;
+            }
+        }
         if (output != null || data != null) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> a.writeTrace(output, data), "jftrace-output"));
+            String streamed = data;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> a.writeTrace(output, streamed), "jftrace-output"));
         }
         String report = opts.get("report", null);
         if (report != null || opts.has("verbose")) {
@@ -275,22 +285,26 @@ public final class Agent implements AttachHandler {
     }
 
     /**
-     * At exit: stop recording and write the top instance's trace to {@code output} and its raw records
-     * to {@code data} (a {@link TraceDataWriter} file for {@code jftrace report}); either may be null;
+     * At exit: stop recording, finish the trace data file that was streamed since startup ({@code data},
+     * for {@code jftrace report}; a line on stderr says what it holds and what was lost) and write the
+     * top instance's trace text to {@code output} unless the data took the records; either may be null;
      * {@code %p} = pid.
      */
     private void writeTrace(String output, String data) {
         Tracefs fs = Tracefs.jvm();
         fs.write("tracing_on", "0", false);
-        String text = fs.read("trace");
         if (data != null) {
-            String file = data.replace("%p", Long.toString(ProcessHandle.current().pid()));
             try {
-                TraceDataWriter.write(Path.of(file), fs.top(), text);
-            } catch (IOException | RuntimeException e) {
-                System.err.println("jftrace: cannot write the trace data to " + file + ": " + e.getMessage());
+                TraceDrain.Summary s = TraceDrain.stopRecording();
+                if (s != null) {
+                    System.err.println("jftrace: " + s.line());
+                }
+            } catch (IOException e) {
+                System.err.println("jftrace: " + e.getMessage());
             }
+            return; // the records are in the data file: 'jftrace report' prints them
         }
+        String text = fs.read("trace");
         if (output == null) {
             return;
         }

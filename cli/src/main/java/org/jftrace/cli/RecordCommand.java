@@ -26,20 +26,12 @@ final class RecordCommand implements Callable<Integer> {
     @Mixin
     TracingOptions tracing = new TracingOptions();
 
-
-
-
-
-
-
-
-
     @Option(names = "-o", paramLabel = "FILE", description = "Write the trace here instead of standard output.")
     Path output;
 
     @Option(names = "--data", paramLabel = "FILE",
-            description = "Also write the raw trace data here, for 'jftrace report' (pictures: perfetto, folded, html, jfr)."
-                    + " With --data and no -o, the text is not printed.")
+            description = "Stream every traced call to this file while the command runs, for 'jftrace report' (text,"
+                    + " perfetto, folded, html, jfr). With --data and no -o, the text is not printed.")
     Path data;
 
     @Parameters(paramLabel = "COMMAND", arity = "1..*", description = "The command to run, after --.")
@@ -68,8 +60,13 @@ final class RecordCommand implements Callable<Integer> {
             int code = p.waitFor();
             if (data != null) {
                 writeData(dir);
-            }
-            if (data == null || output != null) {
+                if (output != null) { // the JVMs streamed their records to the data: the text comes from it
+                    int rc = new picocli.CommandLine(new ReportCommand()).execute(data.toString(), "-o", output.toString());
+                    if (rc != 0) {
+                        System.err.println("jftrace record: could not write the text of " + data + " to " + output);
+                    }
+                }
+            } else {
                 writeTraces(dir);
             }
             return code;

@@ -56,6 +56,7 @@ public final class DataStreamWriter implements Closeable {
     private int queuedFunctions;
     private int queuedThreads;
 
+    private boolean deflating;
     private int eventsBuffer = -1;
     private int eventsThread;
     private long firstTs;
@@ -73,6 +74,7 @@ public final class DataStreamWriter implements Closeable {
     public DataStreamWriter(final OutputStream out, final boolean deflate) throws IOException {
         this.out = out;
         this.deflater = deflate ? new Deflater(Deflater.BEST_SPEED, true) : null;
+        this.deflating = deflate;
         final byte[] head = Arrays.copyOf(MAGIC, 12);
         head[9] = (byte) VERSION;
         out.write(head);
@@ -108,6 +110,13 @@ public final class DataStreamWriter implements Closeable {
         threads.str(name == null ? "" : name);
         threads.u8(virtual ? 1 : 0);
         queuedThreads++;
+    }
+
+    /**
+     * @param on whether the next EVENTS blocks are deflated (only if the writer was made with deflate)
+     */
+    public void setDeflate(final boolean on) {
+        deflating = on && deflater != null;
     }
 
     /** Starts an EVENTS block: records of one buffer written by one thread. */
@@ -197,7 +206,7 @@ public final class DataStreamWriter implements Closeable {
         h.vint(count);
         final int rawLength = h.length + events.length;
         payload.clear();
-        if (deflater != null && rawLength >= DEFLATE_MIN) {
+        if (deflating && rawLength >= DEFLATE_MIN) {
             payload.u8(CODEC_DEFLATE);
             payload.vint(rawLength);
             deflater.reset();

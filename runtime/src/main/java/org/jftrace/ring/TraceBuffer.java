@@ -504,12 +504,16 @@ public final class TraceBuffer extends TraceBufferPad3 {
             final long[] d = r.data;
             final Object[] s = r.side;
             final long[] words = out.words;
-            int w = 0;
-            for (long p = start; p < end; p++) {
-                final int slot = (int) p & r.mask;
-                System.arraycopy(d, slot << RECORD_WORDS_SHIFT, words, w, RECORD_WORDS);
-                out.sides[(int) (p - start)] = s[slot];
-                w += RECORD_WORDS;
+            // at most two runs of slots: up to the end of the ring, and from its start
+            int copied = 0;
+            final int total = (int) (end - start);
+            while (copied < total) {
+                final int slot = (int) (start + copied) & r.mask;
+                final int run = Math.min(total - copied, r.mask + 1 - slot);
+                System.arraycopy(d, slot << RECORD_WORDS_SHIFT, words, copied << RECORD_WORDS_SHIFT,
+                    run << RECORD_WORDS_SHIFT);
+                System.arraycopy(s, slot, out.sides, copied, run);
+                copied += run;
             }
             // the copies above complete before the re-reads below
             VarHandle.acquireFence();

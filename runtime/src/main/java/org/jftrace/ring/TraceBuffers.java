@@ -454,8 +454,17 @@ public final class TraceBuffers {
      * Receives what a streaming drain consumes, buffer by buffer in write order ({@link #drain}).
      */
     public interface DrainSink {
-        /** A record consumed from its buffer; {@code r} is reused for the next call. */
-        void record(TraceRecord r);
+        /** A record consumed from buffer b; {@code r} is reused for the next call. */
+        void record(TraceBuffer b, TraceRecord r);
+
+        /**
+         * After each buffer's turn in a drain round.
+         *
+         * @param b          the buffer
+         * @param writerLost records its writers dropped since the last reset (some marked by LOST records)
+         * @param ended      its thread ended and everything it wrote was consumed: it is released now
+         */
+        void visited(TraceBuffer b, long writerLost, boolean ended);
 
         /**
          * Records of buffer b that were gone before they could be read: overwritten (overwrite on), or
@@ -496,6 +505,7 @@ public final class TraceBuffers {
                 b.read(from, batch);
                 final long skipped = batch.first - from;
                 if (batch.count == 0 && skipped == 0) {
+                    sink.visited(b, b.lost(), !b.pooled && b.ownerGone() && b.entriesInBuffer() == 0);
                     continue;
                 }
                 if (skipped > 0) {
@@ -507,11 +517,12 @@ public final class TraceBuffers {
                     final long p = batch.first + i;
                     r.set(b.id, p, OwnerHistory.ownerAt(owners, p), batch.words, batch.offset + i,
                         batch.sides[batch.offset + i]);
-                    sink.record(r);
+                    sink.record(b, r);
                 }
                 b.consumeTo(batch.first + batch.count, skipped);
                 n += batch.count;
                 Arrays.fill(batch.sides, batch.offset, batch.offset + batch.count, null);
+                sink.visited(b, b.lost(), !b.pooled && b.ownerGone() && b.entriesInBuffer() == 0);
             }
         } finally {
             consumeLock.unlock();
