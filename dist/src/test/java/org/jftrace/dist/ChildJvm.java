@@ -45,14 +45,19 @@ final class ChildJvm {
     }
 
     static ChildJvm exec(List<String> cmd) throws IOException, InterruptedException {
+        return exec(cmd, 120);
+    }
+
+    /** Runs cmd, failing if it takes longer than timeoutSeconds. */
+    static ChildJvm exec(List<String> cmd, long timeoutSeconds) throws IOException, InterruptedException {
         Path outFile = Files.createTempFile("child", ".out");
         Path errFile = Files.createTempFile("child", ".err");
         try {
             Process p = new ProcessBuilder(cmd).redirectOutput(outFile.toFile()).redirectError(errFile.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new AssertionError("child JVM did not finish in 120 s: " + cmd);
+                throw new AssertionError("child JVM did not finish in " + timeoutSeconds + " s: " + cmd);
             }
             return new ChildJvm(p.exitValue(), Files.readString(outFile, StandardCharsets.UTF_8),
                     Files.readString(errFile, StandardCharsets.UTF_8));

@@ -35,8 +35,11 @@ public final class TraceDrain implements TraceBuffers.DrainSink {
 
     /** Records read from one buffer per visit (and so at most per EVENTS block). */
     private static final int BATCH = 4096;
+    /** Records found waiting in one buffer that make the drain skip compression in the next round. */
+    private static final int BEHIND = BATCH / 4;
     private static final long MIN_PARK_NANOS = 200_000;
-    private static final long MAX_PARK_NANOS = 10_000_000;
+    /** Idle, the drain looks every 2 ms at most; a writer's half-full buffer wakes it sooner. */
+    private static final long MAX_PARK_NANOS = 2_000_000;
     /** Flush the file at least this often, so that a killed JVM leaves most of its run behind. */
     private static final long FLUSH_NANOS = 200_000_000;
 
@@ -89,6 +92,7 @@ public final class TraceDrain implements TraceBuffers.DrainSink {
      */
     public static TraceDrain start(final TraceInstance instance, final Path file) throws IOException {
         final TraceDrain d = new TraceDrain(instance, file);
+        d.buffers.setDrainThread(d.thread);
         d.thread.start();
         return d;
     }
@@ -216,8 +220,8 @@ public final class TraceDrain implements TraceBuffers.DrainSink {
 
     @Override
     public void visited(final TraceBuffer b, final long writerLost, final boolean ended) {
-        if (open != null && open.buffer == b && w.eventCount() >= BATCH) {
-            behind = true; // this visit found a whole batch waiting
+        if (open != null && open.buffer == b && w.eventCount() >= BEHIND) {
+            behind = true; // this visit found a quarter batch waiting
         }
         final BufferState s = states.get(b);
         if (s == null) {

@@ -389,8 +389,16 @@ public final class TraceBuffer extends TraceBufferPad3 {
                 newLimit = Long.MAX_VALUE;
                 room = Long.MAX_VALUE;
             } else {
-                newLimit = readable + ring.capacity;
-                room = newLimit - h;
+                // half full: wake the drain, if one is waiting, and go on to full
+                final long full = readable + ring.capacity;
+                final long half = readable + (ring.capacity >> 1);
+                if (h >= half) {
+                    instance.wakeDrain();
+                    newLimit = full;
+                } else {
+                    newLimit = half;
+                }
+                room = full - h;
             }
             if (newLimit != limit) {
                 LIMIT.setVolatile(this, newLimit);

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -69,6 +70,8 @@ public final class TraceBuffers {
     private volatile int bufferSizeKb = DEFAULT_BUFFER_SIZE_KB;
     private volatile int maxVirtualBuffers = Math.max(16, 8 * Runtime.getRuntime().availableProcessors());
     private volatile long endedBudgetBytes = DEFAULT_ENDED_BUDGET_KB * 1024L;
+    /** A drain thread that writers wake when their buffer is half full; may be null. */
+    private volatile Thread drainThread;
     /** Told of ended threads' records dropped for the budget (a streaming drain); may be null. */
     private volatile DrainSink dropWatcher;
 
@@ -531,9 +534,26 @@ public final class TraceBuffers {
         return n;
     }
 
-    /** Stops telling a drain about dropped records. */
+    /**
+     * @param thread the drain thread, woken (LockSupport.unpark) by a writer whose buffer is half full
+     *               with overwrite off; null for none
+     */
+    public void setDrainThread(final Thread thread) {
+        drainThread = thread;
+    }
+
+    /** Wakes the drain thread, if any. A writer's slow path: no allocation, no lock of ours. */
+    void wakeDrain() {
+        final Thread t = drainThread;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    /** Stops telling a drain about dropped records and waking it. */
     public void endDrain() {
         dropWatcher = null;
+        drainThread = null;
     }
 
     /**

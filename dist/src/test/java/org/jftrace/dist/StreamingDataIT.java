@@ -1,0 +1,77 @@
+package org.jftrace.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The trace data streamed to disk while the program runs, and the memory the tracer may hold. */
+class StreamingDataIT {
+
+    private static final Pattern SUMMARY = Pattern.compile("jftrace: (\\d+) events written to (\\S+) \\((\\d+) KB\\)"
+            + "(?:; LOST (\\d+) of (\\d+) events|, none lost)");
+
+    private static final String CP = ChildJvm.TEST_CLASSES.toString();
+
+    @Test
+    void aHundredThousandShortLivedThreadsFinishUnderTheFunctionTracerInA256MbHeap() throws Exception {
+        // this machine starts about 1,500 threads a second with or without the agent
+        ChildJvm r = ChildJvm.exec(List.of(ChildJvm.java(), "-javaagent:" + ChildJvm.JAR.toAbsolutePath()
+                + "=tracer=function,filter=itest.ThreadChurnApp.work", "-Xmx256m", "-cp", CP,
+                "itest.ThreadChurnApp", "100000", "3"), 400);
+        assertThat(r.exitCode).as(r.toString()).isZero();
+        assertThat(r.out).contains("done 100000 threads");
+        assertThat(r.err).doesNotContain("OutOfMemoryError");
+    }
+
+    @Test
+    void theCallsOfTwentyThousandShortLivedThreadsAreAllInTheStreamedData(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("churn.jftrace");
+        ChildJvm r = ChildJvm.run("tracer=function,filter=itest.ThreadChurnApp.work,data=" + data,
+                List.of("-Xmx256m", "-cp", CP), "itest.ThreadChurnApp", "20000", "3");
+        assertThat(r.exitCode).as(r.toString()).isZero();
+        Matcher m = summary(r);
+        assertThat(m.group(4)).as(r.err).isNull();
+        assertThat(Long.parseLong(m.group(1))).isEqualTo(60_000);
+        assertThat(Files.size(data)).isPositive();
+    }
+
+    @Test
+    void everyCallOfARunFiftyTimesLargerThanTheBuffersIsStreamedWithNoLoss(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("calls.jftrace");
+        // 65,535 records per thread by default; the main thread and 3 ended threads make 1,000,000 calls each
+        ChildJvm r = ChildJvm.run("tracer=function,filter=itest.CountedCallsApp.traced,data=" + data,
+                List.of("-cp", CP), "itest.CountedCallsApp", "1000000", "3");
+        assertThat(r.exitCode).as(r.toString()).isZero();
+        Matcher m = summary(r);
+        assertThat(m.group(4)).as(r.err).isNull();
+        assertThat(Long.parseLong(m.group(1))).isEqualTo(4_000_000);
+    }
+
+    @Test
+    void aRunFasterThanTheDrainLosesRecordsAndSaysHowMany(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("fast.jftrace");
+        // 1 KB = 31 records per thread: the drain cannot visit often enough to keep up with a tight loop
+        ChildJvm r = ChildJvm.run("tracer=function,filter=itest.ThreadChurnApp.work,buffer_size_kb=1,data=" + data,
+                List.of("-cp", CP), "itest.ThreadChurnApp", "3", "2000000");
+        assertThat(r.exitCode).as(r.toString()).isZero();
+        Matcher m = summary(r);
+        assertThat(m.group(4)).as(r.err).isNotNull();
+        long kept = Long.parseLong(m.group(1));
+        long lost = Long.parseLong(m.group(4));
+        long written = Long.parseLong(m.group(5));
+        assertThat(lost).isPositive();
+        assertThat(kept + lost).isEqualTo(written).isEqualTo(6_000_000);
+    }
+
+    private static Matcher summary(ChildJvm r) {
+        Matcher m = SUMMARY.matcher(r.err);
+        assertThat(m.find()).as(r.toString()).isTrue();
+        return m;
+    }
+}
