@@ -32,14 +32,6 @@ final class AttachCommand implements Callable<Integer> {
     @Mixin
     TracingOptions tracing = new TracingOptions();
 
-
-
-
-
-
-
-
-
     @Option(names = "-B", paramLabel = "INSTANCE",
             description = "Trace into a new instance instances/INSTANCE (removed at the end), leaving the top level alone.")
     String instance;
@@ -49,6 +41,11 @@ final class AttachCommand implements Callable<Integer> {
 
     @Option(names = "-o", paramLabel = "FILE", description = "Write the trace here instead of standard output.")
     Path output;
+
+    @Option(names = "--data", paramLabel = "FILE",
+            description = "Stream every traced call to this file while tracing (written by the traced JVM), for"
+                    + " 'jftrace report'. With --data and no -o, the text is not printed.")
+    Path data;
 
     @Option(names = "--first-event", hidden = true,
             description = "Measure: report when the first event reached trace_pipe (consumes it).")
@@ -79,6 +76,17 @@ final class AttachCommand implements Callable<Integer> {
         } catch (CliError e) {
             session.close();
             throw e;
+        }
+        if (data != null) {
+            try (ControlClient c = ControlClient.connect(pid, socket)) {
+                String file = data.toAbsolutePath().toString();
+                System.err.print(instance == null ? c.request("data", "start", file)
+                        : c.request("data", "start-instance", instance + " " + file));
+            } catch (CliError | java.io.IOException e) {
+                session.request("detach");
+                session.close();
+                throw new CliError("attach --data: " + e.getMessage());
+            }
         }
         long t2 = System.nanoTime();
         System.err.print(summary);
@@ -125,6 +133,16 @@ final class AttachCommand implements Callable<Integer> {
         String prefix = instance == null ? "" : "instances/" + instance + "/";
         try (ControlClient c = ControlClient.connect(pid, socket)) {
             c.request("write", prefix + "tracing_on", "0");
+            if (data != null) { // the records are in the data file; the text, if asked for, comes from it
+                System.err.print(c.request("data", "stop"));
+                if (tracing.functionProfile) {
+                    System.err.print(c.request("cat", prefix + "trace_stat/function"));
+                }
+                if (output != null) {
+                    new picocli.CommandLine(new ReportCommand()).execute(data.toString(), "-o", output.toString());
+                }
+                return;
+            }
             String trace = c.request("cat", prefix + "trace");
             if (tracing.functionProfile) {
                 trace += c.request("cat", prefix + "trace_stat/function");

@@ -3,6 +3,7 @@ package org.jftrace.control;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.jftrace.data.TraceDrain;
 import org.jftrace.ftrace.Ftrace;
 import org.jftrace.trace.TraceInstance;
 import org.jftrace.trace.TraceOptions;
@@ -20,6 +21,9 @@ import org.jftrace.trace.Tracefs;
  * mkdir instances/NAME  rmdir instances/NAME
  * ls [DIR]              the files of the root, an instance, options/ or instances/
  * attach OPTIONS        jftrace attach: instrument and trace; detached by "detach" or by closing
+ * data start FILE       stream the top instance's records to FILE (trace data, for jftrace report)
+ * data start-instance NAME FILE   the same for instances/NAME
+ * data stop             finish the file: answers with what it holds and what was lost
  * ping                  "jftrace PID"
  * </pre>
  *
@@ -28,7 +32,10 @@ import org.jftrace.trace.Tracefs;
  */
 final class ControlRequests {
 
-    static final List<String> VERBS = List.of("cat", "write", "append", "mkdir", "rmdir", "ls", "attach", "ping");
+    static final List<String> VERBS = List.of("cat", "write", "append", "mkdir", "rmdir", "ls", "attach", "data", "ping");
+
+    /** A recording started by "data start", stopped with the attach session that runs beside it. */
+    private static volatile boolean dataStarted;
 
     private final Connection conn;
 
@@ -109,6 +116,9 @@ final class ControlRequests {
                 case "attach":
                     attach(rest);
                     return false;
+                case "data":
+                    conn.ok(data(path, value), ControlServer.STALL_MILLIS);
+                    return true;
                 default:
                     conn.err("unknown request '" + clip(verb) + "' (known: " + String.join(" ", VERBS) + ")",
                             ControlServer.STALL_MILLIS);
@@ -230,6 +240,51 @@ final class ControlRequests {
             }
         } finally {
             session.detach();
+            if (dataStarted) { // the client is gone: a recording it started must not run on
+                stopData();
+            }
         }
+    }
+
+    /** {@code data start FILE}, {@code data start-instance NAME FILE}, {@code data stop}. */
+    private static String data(String how, String value) throws IOException {
+        switch (how) {
+            case "start":
+            case "start-instance": {
+                TraceInstance ti = Tracefs.jvm().top();
+                String file = value;
+                if (how.equals("start-instance")) {
+                    int sp = value.indexOf(' ');
+                    String name = sp < 0 ? value : value.substring(0, sp);
+                    ti = Tracefs.jvm().instance("instances/" + name);
+                    file = sp < 0 ? "" : value.substring(sp + 1);
+                }
+                if (file.isEmpty() || !java.nio.file.Path.of(file).isAbsolute()) {
+                    throw new IllegalArgumentException("data start: '" + clip(file) + "' is not an absolute file name");
+                }
+                try {
+                    TraceDrain.startRecording(ti, java.nio.file.Path.of(file));
+                } catch (IOException e) {
+                    throw new IllegalArgumentException("data start: cannot write '" + clip(file) + "': " + e.getMessage());
+                }
+                dataStarted = true;
+                return "jftrace: streaming the trace data to " + file + "\n";
+            }
+            case "stop": {
+                String line = stopData();
+                if (line == null) {
+                    throw new IllegalStateException("data stop: no trace data is being written");
+                }
+                return line;
+            }
+            default:
+                throw new IllegalArgumentException("data: unknown action '" + clip(how) + "' (start FILE, start-instance NAME FILE, stop)");
+        }
+    }
+
+    private static String stopData() throws IOException {
+        dataStarted = false;
+        TraceDrain.Summary s = TraceDrain.stopRecording();
+        return s == null ? null : "jftrace: " + s.line() + "\n";
     }
 }

@@ -43,6 +43,8 @@ public final class TraceDrain implements TraceBuffers.DrainSink {
     /** Flush the file at least this often, so that a killed JVM leaves most of its run behind. */
     private static final long FLUSH_NANOS = 200_000_000;
 
+    private static final boolean DEBUG = Boolean.getBoolean("jftrace.drainDebug");
+    private final long t0 = System.nanoTime();
     private final TraceInstance instance;
     private final TraceBuffers buffers;
     private final Path file;
@@ -188,6 +190,9 @@ public final class TraceDrain implements TraceBuffers.DrainSink {
                     w.stack(ts, frames(r.stack()));
                     break;
                 case RecordDescriptor.TYPE_LOST:
+                    if (DEBUG) {
+                        System.err.println("LOST " + r.lostCount() + " at " + (ts - t0) / 1_000_000 + " ms");
+                    }
                     w.lost(ts, r.lostCount());
                     s.lost += r.lostCount();
                     s.writerLostMarked += r.lostCount();
