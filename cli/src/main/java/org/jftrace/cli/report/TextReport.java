@@ -128,16 +128,21 @@ public final class TextReport implements RecordSink {
 
     @Override
     public void record(Record r, BufferCursor cursor) throws IOException {
-        if (r.type == DataFormat.LOST) {
-            sb.append("CPU:").append(r.buffer).append(" [LOST ").append(r.count).append(" EVENTS]\n");
-        } else if (graph) {
+        if (graph) {
             graphLine(r, cursor);
+        } else if (r.type == DataFormat.LOST) {
+            lostLine(r);
         } else {
             functionLine(r);
         }
         if (sb.length() > 1 << 16) {
             flush();
         }
+    }
+
+    /** ftrace's line where a buffer dropped records. */
+    private void lostLine(Record r) {
+        sb.append("CPU:").append(r.buffer).append(" [LOST ").append(r.count).append(" EVENTS]\n");
     }
 
     private void flush() throws IOException {
@@ -264,6 +269,10 @@ public final class TextReport implements RecordSink {
         }
         lastThread = r.thread;
         lastBuffer = r.buffer;
+        if (r.type == DataFormat.LOST) {
+            lostLine(r);
+            return;
+        }
         OpenStack stack = open.get(r.thread);
         if (stack == null) {
             stack = new OpenStack();
