@@ -17,6 +17,10 @@ public final class Loss {
     }
 
     public static String percent(long part, long of) {
-        return of <= 0 ? "-" : String.format(Locale.ROOT, "%.2f%%", 100.0 * part / of);
+        if (of <= 0) {
+            return "-";
+        }
+        double p = 100.0 * part / of;
+        return p > 0 && p < 0.01 ? "<0.01%" : String.format(Locale.ROOT, "%.2f%%", p); // a loss never rounds to nothing
     }
 }
