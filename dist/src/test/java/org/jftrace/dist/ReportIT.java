@@ -49,7 +49,6 @@ class ReportIT {
         assertThat(r.exitCode).as(r.toString()).isZero();
         assertThat(r.out).as(r.toString()).contains("result ").doesNotContain("# tracer");
         assertThat(r.err).contains("jftrace record: wrote " + data + " (1 JVM)");
-        DataVersion1.toVersion2(data);
         return data;
     }
 
@@ -61,7 +60,6 @@ class ReportIT {
                 "--data", data.toString(), "-o", text.toString(), "--", ChildJvm.java(), "-cp", CP, "itest.GoldenApp");
         assertThat(r.exitCode).as(r.toString()).isZero();
         assertThat(Files.readString(text)).isEqualTo(RecordCommandIT.golden("function_graph.txt"));
-        DataVersion1.toVersion2(data);
         ChildJvm rep = jftrace("report", data.toString());
         assertThat(rep.exitCode).as(rep.toString()).isZero();
         assertThat(rep.out).isEqualTo(Files.readString(text));
@@ -73,7 +71,6 @@ class ReportIT {
         ChildJvm r = jftrace("record", "--include", "com.example.*", "--data", data.toString(), "--",
                 ChildJvm.java(), "-cp", examples().toString(), "com.example.shop.Shop", "3");
         assertThat(r.exitCode).as(r.toString()).isZero();
-        DataVersion1.toVersion2(data);
         Path json = tmp.resolve("shop.json");
         ChildJvm rep = jftrace("report", "--format", "perfetto", "-o", json.toString(), data.toString());
         assertThat(rep.exitCode).as(rep.toString()).isZero();
@@ -267,7 +264,6 @@ class ReportIT {
         ChildJvm r = jftrace("record", "--clock", "counter", "--include", "itest.GoldenApp", "--data", data.toString(), "--",
                 ChildJvm.java(), "-cp", CP, "itest.GoldenApp");
         assertThat(r.exitCode).as(r.toString()).isZero();
-        DataVersion1.toVersion2(data);
         Path jfr = tmp.resolve("golden.jfr");
         ChildJvm rep = jftrace("report", "-f", "jfr", "-o", jfr.toString(), data.toString());
         assertThat(rep.exitCode).as(rep.toString()).isZero();
