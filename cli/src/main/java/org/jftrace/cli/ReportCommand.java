@@ -9,14 +9,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.jftrace.cli.report.BadDataException;
 import org.jftrace.cli.report.CallTree;
+import org.jftrace.cli.report.Calls;
+import org.jftrace.cli.report.DataFile;
 import org.jftrace.cli.report.FlameGraphHtml;
 import org.jftrace.cli.report.Jfr;
+import org.jftrace.cli.report.Jvm;
+import org.jftrace.cli.report.Loss;
+import org.jftrace.cli.report.Merge;
 import org.jftrace.cli.report.Perfetto;
-import org.jftrace.cli.report.Slices;
-import org.jftrace.cli.report.TraceData;
+import org.jftrace.cli.report.Progress;
+import org.jftrace.cli.report.TextReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -65,91 +71,139 @@ final class ReportCommand implements Callable<Integer> {
         if (!Files.isRegularFile(file)) {
             throw new CliError("report: no such file '" + file + "'", 2);
         }
-        if (!TraceData.isDataFile(file)) {
+        DataFile.Kind kind = DataFile.kind(file);
+        if (kind == DataFile.Kind.FTRACE_TEXT) {
             if (format == Format.text) { // an ftrace text trace (record -o): print it as it is
                 try (PrintStream out = out()) {
-                    out.print(Files.readString(file));
+                    Files.copy(file, out);
                 }
                 return 0;
             }
-            throw new CliError("report: '" + file + "' is not jftrace trace data (record it with 'jftrace record --data FILE')", 2);
+            throw new CliError("report: '" + file + "' is ftrace text, not jftrace trace data (record it with"
+                    + " 'jftrace record --data FILE')", 2);
         }
-        TraceData data;
+        if (format == Format.jfr && output == null) {
+            throw new CliError("report: --format jfr needs -o FILE.jfr (it writes a binary file)", 2);
+        }
+        Progress progress = Progress.atTerminal();
+        DataFile data;
         try {
-            data = TraceData.read(file);
+            if (progress != null) {
+                progress.phase("reading", Files.size(file));
+            }
+            data = DataFile.read(file, progress);
         } catch (NoSuchFileException e) {
             throw new CliError("report: no such file '" + file + "'", 2);
         } catch (IOException e) {
             throw new CliError("report: " + file + ": " + e.getMessage(), 2);
         }
+        for (String note : data.notes) {
+            System.err.println("jftrace report: " + file + ": " + note);
+        }
+        String truncated = data.truncationWarning();
+        if (truncated != null) {
+            System.err.println("jftrace report: " + truncated);
+        }
+        if ((format == Format.folded || format == Format.html || format == Format.jfr) && !data.hasGraph()) {
+            throw new CliError("report: '" + file + "' has no function_graph records (tracer "
+                    + (data.jvms.isEmpty() ? "none" : data.jvms.get(0).tracer) + "): record with -p function_graph for --format "
+                    + format, 2);
+        }
+        if (progress != null) {
+            progress.phase("converting", data.records());
+        }
+        try {
+            convert(data, progress);
+        } catch (BadDataException e) {
+            throw new CliError("report: " + file + ": " + e.getMessage(), 2);
+        } finally {
+            if (progress != null) {
+                progress.finish();
+            }
+        }
+        return 0;
+    }
+
+    private void convert(DataFile data, Progress progress) throws IOException {
+        long written = 0;
+        long lost = 0;
+        for (Jvm j : data.jvms) {
+            written += j.written();
+            lost += j.lost();
+        }
         switch (format) {
             case text:
-                text(data);
-                return 0;
+                try (Writer w = writer()) {
+                    TextReport.write(data, descriptor, w, progress);
+                }
+                return;
             case perfetto:
                 try (Writer w = writer()) {
-                    Perfetto.write(data, descriptor, w);
+                    Perfetto.write(data, descriptor, w, progress);
                 }
-                return 0;
+                return;
             case folded: {
-                CallTree.Node tree = graphTree(data);
+                CallTree tree = tree(data, progress);
                 try (Writer w = writer()) {
-                    w.write(CallTree.folded(tree, weight == Weight.calls));
+                    CallTree.folded(tree.root, weight == Weight.calls, w);
                 }
-                return 0;
+                if (lost > 0) { // folded has no comment syntax that every tool skips
+                    System.err.printf(Locale.ROOT, "jftrace report: %,d of %,d records were lost (%s): the counts may be too"
+                            + " low%n", lost, written, Loss.percent(lost, written));
+                }
+                return;
             }
             case html: {
-                CallTree.Node tree = graphTree(data);
-                List<Slices.Track> tracks = Slices.tracks(data);
+                CallTree tree = tree(data, progress);
                 StringBuilder sub = new StringBuilder();
-                for (TraceData.Jvm j : data.jvms) {
+                for (Jvm j : data.jvms) {
                     sub.append(sub.length() == 0 ? "" : "; ").append("pid ").append(j.pid).append(": ").append(j.description);
                 }
-                sub.append(" | ").append(tracks.stream().mapToLong(t -> t.slices.size()).sum()).append(" calls, trace_clock ")
+                sub.append(" | ").append(String.format(Locale.ROOT, "%,d", tree.calls)).append(" calls, trace_clock ")
                         .append(data.jvms.get(0).clock);
+                String loss = lost == 0 ? "" : String.format(Locale.ROOT, "%,d of %,d events were lost (%s): the figures below"
+                        + " may be too low (self times, call counts and totals count only the calls the file holds).",
+                        lost, written, Loss.percent(lost, written));
+                if (data.truncatedAt >= 0) {
+                    loss += (loss.isEmpty() ? "" : " ") + String.format(Locale.ROOT, "The file is truncated at byte %,d (%s):"
+                            + " the calls after that are missing.", data.truncatedAt, data.truncation);
+                }
                 String page = FlameGraphHtml.render(title != null ? title : "jftrace flame graph: " + file.getFileName(),
-                        sub.toString(), data.jvms.get(0).isCounter() ? "counts" : "ns", tree, CallTree.inverted(tree),
-                        CallTree.functions(tracks, descriptor));
+                        sub.toString(), loss, data.jvms.get(0).isCounter() ? "counts" : "ns", tree.root,
+                        CallTree.inverted(tree.root), tree.functions());
                 try (Writer w = writer()) {
                     w.write(page);
                 }
-                return 0;
+                return;
             }
             case jfr: {
-                if (output == null) {
-                    throw new CliError("report: --format jfr needs -o FILE.jfr (it writes a binary file)", 2);
+                Jfr.Result r = Jfr.write(data, output, progress);
+                System.err.printf(Locale.ROOT, "jftrace report: wrote %d jftrace.FunctionCall events to %s%s%n", r.callsKept,
+                        output, lost == 0 ? "" : String.format(Locale.ROOT, "; %,d of %,d records were lost (jftrace.LostEvents"
+                                + " events)", lost, written));
+                if (r.callsKept != r.calls) {
+                    System.err.println("jftrace report: JFR kept " + r.callsKept + " of " + r.calls + " events");
                 }
-                graphTree(data);
-                long n = Jfr.write(data, output);
-                System.err.println("jftrace report: wrote " + n + " jftrace.FunctionCall events to " + output);
-                return 0;
+                return;
             }
             default:
                 throw new IllegalStateException();
         }
     }
 
-    private CallTree.Node graphTree(TraceData data) {
-        boolean any = false;
-        for (TraceData.Jvm j : data.jvms) {
-            any |= Slices.hasGraph(j);
-        }
-        if (!any) {
-            throw new CliError("report: '" + file + "' has no function_graph records (tracer "
-                    + data.jvms.get(0).tracer + "): record with -p function_graph for --format " + format, 2);
-        }
-        return CallTree.build(Slices.tracks(data), perThread, descriptor);
-    }
-
-    private void text(TraceData data) throws IOException {
-        try (PrintStream out = out()) {
-            for (TraceData.Jvm j : data.jvms) {
-                if (data.jvms.size() > 1) {
-                    out.println("# jvm " + j.pid);
+    private CallTree tree(DataFile data, Progress progress) throws IOException {
+        CallTree tree = new CallTree(perThread, descriptor, data.jvms.size() > 1);
+        for (Jvm j : data.jvms) {
+            tree.jvm(j);
+            Calls calls = new Calls(j, tree);
+            Merge.run(data, j, (r, c) -> {
+                if (r.isGraph()) {
+                    calls.record(r);
                 }
-                out.print(j.text != null ? j.text : "# (no text in the data)\n");
-            }
+            }, progress);
+            calls.finish();
         }
+        return tree;
     }
 
     private PrintStream out() throws IOException {

@@ -17,49 +17,17 @@ import java.util.List;
 import java.util.Map;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
-import org.jftrace.cli.report.TraceData;
-import org.jftrace.data.TraceDataWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** jftrace report on a small hand-made trace whose every figure is known. */
+/** jftrace report on a small trace data file whose every figure is known. */
 class ReportCommandTest {
 
-    static final String A = "t.M.a()V";
-    static final String B = "t.M.b(I)I";
-    static final String C = "t.M.c(Ljava/lang/String;)V";
-    static final String D = "t.M.d()V";
-    static final String E = "t.M.e()V";
-    static final String X = "t.W.x()V";
+    static final String A = Samples.A;
+    static final String D = Samples.D;
 
-    /**
-     * main (tid 1): a[100,300] { b[110,200] { c[120,150] } d[210,260] threw }; worker (tid 7, virtual):
-     * x[130,...] unfinished { c[140,145] } + a marker; tid 9: e[250,280], its entry lost.
-     */
-    static Path sample(Path dir, boolean gzip, int frames) throws Exception {
-        Path f = dir.resolve("sample.jftrace");
-        try (OutputStream out = Files.newOutputStream(f)) {
-            for (int i = 0; i < frames; i++) {
-                try (TraceDataWriter w = new TraceDataWriter(out, gzip)) {
-                    w.header("function_graph", "mono", 4242 + i, 1000, 1_700_000_000_000_000_000L, "overwrite\n", "java 17: test");
-                    w.entry(1, "main", false, 100, 0, 1, A, 1);
-                    w.entry(1, "main", false, 110, 0, 2, B, 2);
-                    w.entry(1, "main", false, 120, 0, 3, C, 3);
-                    w.entry(7, "worker", true, 130, 1, 6, X, 1);
-                    w.entry(7, "worker", true, 140, 1, 3, C, 2);
-                    w.ret(7, "worker", true, 145, 1, 3, C, 2, 140, false, 0);
-                    w.marker(7, "worker", true, 146, 1, "hello");
-                    w.ret(1, "main", false, 150, 0, 3, C, 3, 120, false, 0);
-                    w.ret(1, "main", false, 200, 0, 2, B, 2, 110, false, 42);
-                    w.entry(1, "main", false, 210, 0, 4, D, 2);
-                    w.ret(1, "main", false, 260, 0, 4, D, 2, 210, true, 0);
-                    w.ret(9, "pool-1", false, 280, 2, 5, E, 1, 250, false, 0);
-                    w.ret(1, "main", false, 300, 0, 1, A, 1, 100, false, 0);
-                    w.text("# tracer: function_graph\n(the text)\n");
-                }
-            }
-        }
-        return f;
+    static Path sample(Path dir, boolean deflate, int streams) throws Exception {
+        return Samples.sample(dir, deflate, streams);
     }
 
     static final class Run {
@@ -90,34 +58,29 @@ class ReportCommandTest {
     }
 
     @Test
-    void dataRoundTripsThroughTheWriterAndTheReader(@TempDir Path tmp) throws Exception {
-        for (boolean gzip : new boolean[] {false, true}) {
-            TraceData d = TraceData.read(sample(tmp, gzip, 1));
-            TraceData.Jvm j = d.jvms.get(0);
-            assertThat(j.pid).isEqualTo(4242);
-            assertThat(j.tracer).isEqualTo("function_graph");
-            assertThat(j.text).isEqualTo("# tracer: function_graph\n(the text)\n");
-            assertThat(j.events).hasSize(13);
-            assertThat(j.events.get(0).ts).isEqualTo(100);
-            TraceData.Event dRet = j.events.get(10);
-            assertThat(dRet.type).isEqualTo(11);
-            assertThat(j.function(dRet.ip)).isEqualTo(D);
-            assertThat(dRet.exceptional).isTrue();
-            assertThat(dRet.callTime()).isEqualTo(210);
-            assertThat(j.events.get(8).retval).isEqualTo(42);
-            assertThat(j.events.get(3).thread.virtual).isTrue();
-            assertThat(j.events.get(6).side).isEqualTo("hello");
-            assertThat(j.wallNanos(1100)).isEqualTo(1_700_000_000_000_000_100L);
-        }
-    }
-
-    @Test
-    void textIsTheStoredFtraceTextPerJvm(@TempDir Path tmp) throws Exception {
+    void textIsTheFtraceGraphOfTheRecordsPerJvm(@TempDir Path tmp) throws Exception {
         Run r = report(sample(tmp, true, 1).toString());
-        assertThat(r.code).isZero();
-        assertThat(r.out).isEqualTo("# tracer: function_graph\n(the text)\n");
-        r = report(sample(tmp, true, 2).toString());
-        assertThat(r.out).isEqualTo("# jvm 4242\n# tracer: function_graph\n(the text)\n# jvm 4243\n# tracer: function_graph\n(the text)\n");
+        assertThat(r.code).as(r.err).isZero();
+        String graph = "# tracer: function_graph\n"
+                + "#\n"
+                + "# BUF: the thread's trace buffer (the JVM's per-CPU buffer); TASK/PID: thread name/id\n"
+                + "#\n"
+                + "# BUF  DURATION                  FUNCTION CALLS\n"
+                + "# |     |   |                     |   |   |   |\n"
+                + " 0)               |  t.M.a() {\n"
+                + " 0)               |    t.M.b() {\n"
+                + " 0)   0.030 us    |      t.M.c();\n"
+                + " 1)               |  t.W.x() {\n"
+                + " 1)   0.005 us    |    t.M.c();\n"
+                + " 1)               |    /* hello */\n"
+                + " 0)   0.090 us    |    }\n"
+                + " 0)   0.050 us    |    t.M.d(); /* threw */\n"
+                + " 2)   0.030 us    |  } /* t.M.e */\n"
+                + " 0)   0.200 us    |  }\n";
+        assertThat(r.out).isEqualTo(graph);
+        assertThat(r.err).isEmpty();
+        r = report(Samples.sample(tmp, "two.jftrace", false, 2, false).toString());
+        assertThat(r.out).isEqualTo("# jvm 4242\n" + graph + "# jvm 4243\n" + graph);
     }
 
     @Test
@@ -230,10 +193,7 @@ class ReportCommandTest {
         assertThat(report(text.toString()).out).isEqualTo("# tracer: nop\n");
         r = report("-f", "perfetto", text.toString());
         assertThat(r.code).isEqualTo(2);
-        assertThat(r.err).contains("is not jftrace trace data");
-        Path bad = Files.write(tmp.resolve("bad.jftrace"), "JFTRDATA\0\u0009".getBytes(StandardCharsets.ISO_8859_1));
-        r = report(bad.toString());
-        assertThat(r.err).isEqualTo("jftrace: report: " + bad + ": trace data version 9 (this jftrace reads version 1)\n");
+        assertThat(r.err).contains("is ftrace text, not jftrace trace data");
         r = report("-f", "jfr", sample(tmp, true, 1).toString());
         assertThat(r.err).contains("needs").doesNotContain("Exception");
     }

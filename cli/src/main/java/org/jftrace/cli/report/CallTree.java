@@ -1,18 +1,20 @@
 package org.jftrace.cli.report;
 
+import java.io.IOException;
+import java.io.Writer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.jftrace.cli.report.Slices.Slice;
-import org.jftrace.cli.report.Slices.Track;
 
 /**
- * Calls merged by stack: the tree a flame graph draws, and the collapsed stacks of {@code folded}.
- * Times are in the trace clock's unit (nanoseconds for {@code mono}).
+ * Calls merged by stack as they close: the tree a flame graph draws, the collapsed stacks of
+ * {@code folded} and the per-function figures. Its size is that of the distinct stacks and functions,
+ * whatever the number of calls. Times are in the trace clock's unit (nanoseconds for {@code mono}).
  */
-public final class CallTree {
+public final class CallTree implements Calls.Listener {
 
     /** A frame: one function reached by one stack. */
     public static final class Node {
@@ -31,7 +33,12 @@ public final class CallTree {
         }
 
         Node child(String n) {
-            return children.computeIfAbsent(n, Node::new);
+            Node c = children.get(n);
+            if (c == null) {
+                c = new Node(n);
+                children.put(n, c);
+            }
+            return c;
         }
     }
 
@@ -48,44 +55,67 @@ public final class CallTree {
         }
     }
 
-    private CallTree() {
+    public final Node root = new Node("all");
+    private final Map<String, FunctionStat> functions = new HashMap<>();
+    private final boolean perThread;
+    private final boolean descriptor;
+    private final boolean multiJvm;
+    private Jvm jvm;
+    /** Calls counted. */
+    public long calls;
+
+    public CallTree(boolean perThread, boolean descriptor, boolean multiJvm) {
+        this.perThread = perThread;
+        this.descriptor = descriptor;
+        this.multiJvm = multiJvm;
     }
 
-    /** The top-down tree: root "all", then (with perThread) the thread, then the calls. */
-    public static Node build(List<Track> tracks, boolean perThread, boolean descriptor) {
-        Node root = new Node("all");
-        for (Track t : tracks) {
-            Node base = root;
-            if (perThread) {
-                base = root.child("[" + t.thread.label() + "]" + (multiJvm(tracks) ? " pid " + t.jvm.pid : ""));
-            }
-            long sum = 0;
-            for (Slice s : t.roots) {
-                add(base, s, descriptor);
-                sum += s.duration();
-            }
-            if (base != root) {
-                base.total += sum;
-                base.calls = 0;
-            }
-            root.total += sum;
-        }
-        return root;
+    /** The stream whose calls come next. */
+    public void jvm(Jvm j) {
+        this.jvm = j;
     }
 
-    private static boolean multiJvm(List<Track> tracks) {
-        return tracks.stream().map(t -> t.jvm).distinct().count() > 1;
+    private Node base(ThreadInfo t) {
+        return perThread ? root.child("[" + t.label() + "]" + (multiJvm ? " pid " + jvm.pid : "")) : root;
     }
 
-    private static void add(Node parent, Slice s, boolean descriptor) {
-        Node n = parent.child(Slices.name(s.jvm, s.ip, descriptor));
-        n.total += s.duration();
-        n.self += s.self();
+    @Override
+    public void enter(Calls.Frame f) {
+        Node parent = f.parent != null ? (Node) f.parent.node : base(f.thread);
+        f.node = parent.child(jvm.name(f.ip, descriptor));
+    }
+
+    @Override
+    public void exit(Calls.Frame f) {
+        Node n = (Node) f.node;
+        long d = f.duration();
+        long self = f.self();
+        n.total += d;
+        n.self += self;
         n.calls++;
-        n.threw |= s.exceptional;
-        for (Slice c : s.children) {
-            add(n, c, descriptor);
+        n.threw |= f.threw;
+        calls++;
+        if (f.parent == null) {
+            Node base = base(f.thread);
+            if (base != root) {
+                base.total += d;
+            }
+            root.total += d;
         }
+        String name = n.name;
+        FunctionStat s = functions.get(name);
+        if (s == null) {
+            s = new FunctionStat(name);
+            functions.put(name, s);
+        }
+        s.calls++;
+        s.total += d;
+        s.self += self;
+    }
+
+    /** Per function, by name: calls, total (graph-time) and self time, as the function profiler counts them. */
+    public Map<String, FunctionStat> functions() {
+        return new TreeMap<>(functions);
     }
 
     /**
@@ -125,34 +155,23 @@ public final class CallTree {
         }
     }
 
-    /** Per function: calls, total (graph-time) and self time, as the function profiler would count them. */
-    public static Map<String, FunctionStat> functions(List<Track> tracks, boolean descriptor) {
-        Map<String, FunctionStat> m = new TreeMap<>();
-        for (Track t : tracks) {
-            for (Slice s : t.slices) {
-                FunctionStat f = m.computeIfAbsent(Slices.name(s.jvm, s.ip, descriptor), FunctionStat::new);
-                f.calls++;
-                f.total += s.duration();
-                f.self += s.self();
-            }
-        }
-        return m;
-    }
-
     /**
      * Brendan Gregg's collapsed stacks: {@code frame;frame;frame count}, one line per distinct stack,
      * sorted. With {@code calls}, the count is the number of calls that ended in the stack's last frame;
      * otherwise the self time of that frame (so each frame's width, its own count plus its
      * descendants', is its total time). Lines with a count of 0 are left out.
      */
-    public static String folded(Node root, boolean calls) {
+    public static void folded(Node root, boolean calls, Writer out) throws IOException {
         Map<String, Long> lines = new TreeMap<>();
         for (Node c : root.children.values()) {
             fold(c, "", calls, lines);
         }
-        StringBuilder sb = new StringBuilder();
-        lines.forEach((k, v) -> sb.append(k).append(' ').append(v).append('\n'));
-        return sb.toString();
+        for (Map.Entry<String, Long> e : lines.entrySet()) {
+            out.write(e.getKey());
+            out.write(' ');
+            out.write(Long.toString(e.getValue()));
+            out.write('\n');
+        }
     }
 
     private static void fold(Node n, String prefix, boolean calls, Map<String, Long> lines) {

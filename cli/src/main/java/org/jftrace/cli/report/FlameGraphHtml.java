@@ -14,14 +14,16 @@ import org.jftrace.cli.report.CallTree.Node;
  * A self-contained interactive flame graph page: the data, script and style inline, nothing fetched.
  * Two views: total time (top-down, the classic flame graph) and self time (bottom-up: the functions
  * where time was spent, then their callers); hover for figures, click to zoom, search to highlight.
- * Frames are divs carrying their names, so the page's DOM lists them.
+ * Frames are divs carrying their names, so the page's DOM lists them. When records were lost a banner
+ * says how many, and the figures they may make too low say so.
  */
 public final class FlameGraphHtml {
 
     private FlameGraphHtml() {
     }
 
-    public static String render(String title, String subtitle, String unit, Node total, Node self,
+    /** @param loss the banner on missing records, or "" when none are */
+    public static String render(String title, String subtitle, String loss, String unit, Node total, Node self,
                                 Map<String, FunctionStat> functions) throws IOException {
         String template;
         try (InputStream in = FlameGraphHtml.class.getResourceAsStream("flamegraph.html")) {
@@ -35,7 +37,8 @@ public final class FlameGraphHtml {
         StringBuilder sb = new StringBuilder(1 << 16);
         sb.append("{\"title\":");
         Json.str(sb, title).append(",\"subtitle\":");
-        Json.str(sb, subtitle).append(",\"unit\":");
+        Json.str(sb, subtitle).append(",\"loss\":");
+        Json.str(sb, loss).append(",\"unit\":");
         Json.str(sb, unit).append(",\n\"total\":");
         node(sb, total, ids, names);
         sb.append(",\n\"self\":");

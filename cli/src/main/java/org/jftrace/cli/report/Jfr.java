@@ -13,24 +13,18 @@ import jdk.jfr.StackTrace;
 import jdk.jfr.Timespan;
 import jdk.jfr.Timestamp;
 import jdk.jfr.consumer.RecordingFile;
-import org.jftrace.cli.report.Slices.Slice;
-import org.jftrace.cli.report.Slices.Track;
-import org.jftrace.cli.report.TraceData.Jvm;
 
 /**
  * The trace as JFR events in a .jfr file that {@code jfr print} and JDK Mission Control read.
  *
  * <p>jdk.jfr stamps each event with the time of its own {@code commit()}, and has no public way to
- * set another start or duration. The events are therefore committed in the trace's order (so JFR's
- * startTime keeps that order), and the traced figures travel in fields of their own: the call's start
+ * set another start or duration. The events are therefore committed in the trace's order, each call
+ * when it returns (so JFR's startTime keeps that order), and the traced figures travel in fields of their own: the call's start
  * as a wall-clock timestamp ({@code traceStart}, and {@code traceOffset} in ns from the first record),
  * its duration ({@code traceDuration}) and self time. JFR's own {@code duration} of these events is
- * 0 and means nothing.
+ * 0 and means nothing. A LOST record of the trace is a {@code jftrace.LostEvents} event.
  */
-public final class Jfr {
-
-    private Jfr() {
-    }
+public final class Jfr implements RecordSink, Calls.Listener {
 
     @Name("jftrace.FunctionCall")
     @Label("Function Call")
@@ -88,68 +82,127 @@ public final class Jfr {
         long pid;
     }
 
-    /** Writes the events to {@code file}; returns the number of FunctionCall events written. */
-    public static long write(TraceData data, Path file) throws IOException {
-        long origin = Long.MAX_VALUE;
+    @Name("jftrace.LostEvents")
+    @Label("Lost Events")
+    @Category({"jftrace"})
+    @Description("Records of the trace that are missing here: the buffer was full or was overwritten before it was saved")
+    @StackTrace(false)
+    static final class LostEvents extends Event {
+        @Label("Buffer")
+        int buffer;
+        @Label("Traced Thread")
+        String tracedThread;
+        @Label("Traced Thread Id")
+        long tracedThreadId;
+        @Label("Count") @Description("Records lost here")
+        long count;
+        @Label("Trace Time") @Description("When the loss was seen (wall clock, ms precision)")
+        @Timestamp(Timestamp.MILLISECONDS_SINCE_EPOCH)
+        long traceTime;
+        @Label("Trace Offset")
+        @Timespan(Timespan.NANOSECONDS)
+        long traceOffset;
+        @Label("Traced JVM")
+        long pid;
+    }
+
+    /** The figures of a report written to JFR. */
+    public static final class Result {
+        public long calls;
+        public long callsKept;
+        public long lostEvents;
+    }
+
+    private final long origin;
+    private final Result result = new Result();
+    private Jvm jvm;
+    private Calls calls;
+
+    private Jfr(DataFile data) {
+        long o = Long.MAX_VALUE;
         for (Jvm j : data.jvms) {
-            for (TraceData.Event e : j.events) {
-                origin = Math.min(origin, e.type == TraceData.RETURN ? e.callTime() : e.ts);
-            }
+            o = Math.min(o, j.minTs);
         }
-        long count = 0;
+        origin = o == Long.MAX_VALUE ? 0 : o;
+    }
+
+    /** Writes the events to {@code file} as the merge delivers the calls. */
+    public static Result write(DataFile data, Path file, Progress progress) throws IOException {
+        Jfr w = new Jfr(data);
         try (Recording r = new Recording()) {
             r.setName("jftrace report");
             r.enable(FunctionCall.class).withoutStackTrace().withThreshold(Duration.ZERO);
             r.enable(Marker.class).withoutStackTrace().withThreshold(Duration.ZERO);
+            r.enable(LostEvents.class).withoutStackTrace().withThreshold(Duration.ZERO);
             r.setToDisk(true);
             r.start();
             for (Jvm j : data.jvms) {
-                for (Track t : Slices.tracks(j)) {
-                    for (Slice s : t.slices) {
-                        FunctionCall e = new FunctionCall();
-                        e.method = j.function(s.ip);
-                        e.caller = s.parent == null ? "" : j.function(s.parent.ip);
-                        e.tracedThread = t.thread.label();
-                        e.tracedThreadId = t.thread.id;
-                        e.virtualThread = t.thread.virtual;
-                        e.depth = s.level();
-                        e.traceStart = j.wallNanos(s.start) / 1_000_000L;
-                        e.traceOffset = s.start - origin;
-                        e.traceDuration = s.duration();
-                        e.selfTime = s.self();
-                        e.threw = s.exceptional;
-                        e.unfinished = s.unfinished;
-                        e.pid = j.pid;
-                        e.commit();
-                        count++;
-                    }
-                }
-                for (TraceData.Event ev : j.events) {
-                    if (ev.type == TraceData.MARKER) {
-                        Marker m = new Marker();
-                        m.text = (String) ev.side;
-                        m.tracedThread = ev.thread.label();
-                        m.tracedThreadId = ev.thread.id;
-                        m.traceOffset = ev.ts - origin;
-                        m.pid = j.pid;
-                        m.commit();
-                    }
-                }
+                w.jvm = j;
+                w.calls = new Calls(j, w);
+                Merge.run(data, j, w, progress);
+                w.calls.finish();
             }
             r.stop();
             r.dump(file);
         }
-        long read = 0;
+        // JFR drops events when its buffers fill faster than it writes them: count what it kept
         try (RecordingFile f = new RecordingFile(file)) {
             while (f.hasMoreEvents()) {
                 if (f.readEvent().getEventType().getName().equals("jftrace.FunctionCall")) {
-                    read++;
+                    w.result.callsKept++;
                 }
             }
         }
-        if (read != count) {
-            System.err.println("jftrace report: JFR kept " + read + " of " + count + " events");
+        return w.result;
+    }
+
+    @Override
+    public void record(org.jftrace.cli.report.Record e, BufferCursor cursor) throws IOException {
+        if (e.isGraph()) {
+            calls.record(e);
+        } else if (e.type == DataFormat.MARKER) {
+            Marker m = new Marker();
+            m.text = e.text;
+            m.tracedThread = e.thread.label();
+            m.tracedThreadId = e.thread.id;
+            m.traceOffset = e.ts - origin;
+            m.pid = jvm.pid;
+            m.commit();
+        } else if (e.type == DataFormat.LOST) {
+            LostEvents l = new LostEvents();
+            l.buffer = e.buffer;
+            l.tracedThread = e.thread.label();
+            l.tracedThreadId = e.thread.id;
+            l.count = e.count;
+            l.traceTime = jvm.wallNanos(e.ts) / 1_000_000L;
+            l.traceOffset = e.ts - origin;
+            l.pid = jvm.pid;
+            l.commit();
+            result.lostEvents += e.count;
         }
-        return read;
+    }
+
+    @Override
+    public void enter(Calls.Frame f) {
+    }
+
+    @Override
+    public void exit(Calls.Frame f) {
+        FunctionCall e = new FunctionCall();
+        e.method = jvm.function(f.ip);
+        e.caller = f.parent == null ? "" : jvm.function(f.parent.ip);
+        e.tracedThread = f.thread.label();
+        e.tracedThreadId = f.thread.id;
+        e.virtualThread = f.thread.virtual;
+        e.depth = f.level;
+        e.traceStart = jvm.wallNanos(f.start) / 1_000_000L;
+        e.traceOffset = f.start - origin;
+        e.traceDuration = f.duration();
+        e.selfTime = f.self();
+        e.threw = f.threw;
+        e.unfinished = f.unfinished;
+        e.pid = jvm.pid;
+        e.commit();
+        result.calls++;
     }
 }

@@ -1,0 +1,119 @@
+package org.jftrace.cli.report;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One stream of the file (one traced JVM): its META, names, STATS, the index of its EVENTS blocks and
+ * what the first pass counted. Holds no records.
+ */
+public final class Jvm {
+    public String tracer = "";
+    public String clock = "mono";
+    public long pid;
+    public long anchorClock;
+    public long anchorEpochNanos;
+    public String traceOptions = "";
+    public String description = "";
+    final Map<Integer, String> functions = new HashMap<>();
+    final Map<Integer, ThreadInfo> threads = new LinkedHashMap<>();
+
+    /** STATS, when the stream has it (a truncated one has not). */
+    boolean hasStats;
+    long statsWritten;
+    long statsLost;
+    int statsBuffers;
+
+    /** Records in the file, LOST records not counted. */
+    public long records;
+    /** The sum of the LOST records' counts. */
+    public long lostInFile;
+    /** The earliest time of the stream (a return's calltime included) and its last timestamp. */
+    long minTs = Long.MAX_VALUE;
+    long maxTs = Long.MIN_VALUE;
+    boolean hasGraph;
+    /** The stream ended without its END block. */
+    boolean truncated;
+
+    // The EVENTS blocks, in file order: where their payload is and when their first record is.
+    int blocks;
+    long[] blockOffset = new long[64];
+    int[] blockLength = new int[64];
+    long[] blockFirstTs = new long[64];
+    /** Each buffer's blocks in write order. */
+    final Map<Integer, List<Integer>> bufferBlocks = new LinkedHashMap<>();
+
+    private final Map<Integer, String> shortNames = new HashMap<>();
+    private final Map<Integer, String> longNames = new HashMap<>();
+
+    void addBlock(long offset, int length, int buffer, long firstTs) {
+        if (blocks == blockOffset.length) {
+            blockOffset = Arrays.copyOf(blockOffset, blocks * 2);
+            blockLength = Arrays.copyOf(blockLength, blocks * 2);
+            blockFirstTs = Arrays.copyOf(blockFirstTs, blocks * 2);
+        }
+        blockOffset[blocks] = offset;
+        blockLength[blocks] = length;
+        blockFirstTs[blocks] = firstTs;
+        bufferBlocks.computeIfAbsent(buffer, k -> new ArrayList<>()).add(blocks);
+        blocks++;
+    }
+
+    /** The function's full name (with its descriptor), or 0x... for an undeclared ip. */
+    public String function(int ip) {
+        String n = functions.get(ip);
+        return n != null ? n : "0x" + Integer.toHexString(ip);
+    }
+
+    /** Display names: without the descriptor unless asked for; one String per function. */
+    public String name(int ip, boolean descriptor) {
+        Map<Integer, String> cache = descriptor ? longNames : shortNames;
+        String n = cache.get(ip);
+        if (n == null) {
+            n = function(ip);
+            int p = n.indexOf('(');
+            if (!descriptor && p >= 0) {
+                n = n.substring(0, p);
+            }
+            cache.put(ip, n);
+        }
+        return n;
+    }
+
+    public boolean isCounter() {
+        return !"mono".equals(clock); // counter, local_counter: counts, not nanoseconds
+    }
+
+    /** Wall-clock time (ns since 1970) of a mono timestamp. */
+    public long wallNanos(long ts) {
+        return isCounter() ? anchorEpochNanos : anchorEpochNanos + (ts - anchorClock);
+    }
+
+    /** Records the traced JVM wrote: STATS's figure, or (without STATS) what the file holds plus its losses. */
+    public long written() {
+        return hasStats ? statsWritten : records + lostInFile;
+    }
+
+    /** Records lost: STATS's figure, or the sum of the LOST records. */
+    public long lost() {
+        return hasStats ? statsLost : lostInFile;
+    }
+
+    /** Records kept: written less lost. */
+    public long kept() {
+        return written() - lost();
+    }
+
+    /** The buffers: STATS's count, or those that have blocks. */
+    int bufferCount() {
+        return hasStats ? statsBuffers : bufferBlocks.size();
+    }
+
+    Iterable<ThreadInfo> threads() {
+        return threads.values();
+    }
+}
