@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -51,14 +52,20 @@ class StreamingDataIT {
         Matcher m = summary(r);
         assertThat(m.group(4)).as(r.err).isNull();
         assertThat(Long.parseLong(m.group(1))).isEqualTo(4_000_000);
+        ChildJvm report = RecordCommandIT.jftrace("report", data.toString());
+        assertThat(report.exitCode).as(report.err).isZero();
+        assertThat(report.out).contains("# entries-in-buffer/entries-written: 4000000/4000000 ")
+                .doesNotContain("LOST");
+        assertThat(report.out.lines().filter(l -> l.endsWith("itest.CountedCallsApp.traced <-itest.CountedCallsApp.calls"))
+                .count()).isEqualTo(4_000_000);
     }
 
     @Test
     void aRunFasterThanTheDrainLosesRecordsAndSaysHowMany(@TempDir Path tmp) throws Exception {
         Path data = tmp.resolve("fast.jftrace");
         // 1 KB = 31 records per thread: the drain cannot visit often enough to keep up with a tight loop
-        ChildJvm r = ChildJvm.run("tracer=function,filter=itest.ThreadChurnApp.work,buffer_size_kb=1,data=" + data,
-                List.of("-cp", CP), "itest.ThreadChurnApp", "3", "2000000");
+        ChildJvm r = ChildJvm.run("tracer=function_graph,filter=itest.ThreadChurnApp.work,buffer_size_kb=1,data=" + data,
+                List.of("-cp", CP), "itest.ThreadChurnApp", "3", "500000");
         assertThat(r.exitCode).as(r.toString()).isZero();
         Matcher m = summary(r);
         assertThat(m.group(4)).as(r.err).isNotNull();
@@ -66,7 +73,22 @@ class StreamingDataIT {
         long lost = Long.parseLong(m.group(4));
         long written = Long.parseLong(m.group(5));
         assertThat(lost).isPositive();
-        assertThat(kept + lost).isEqualTo(written).isEqualTo(6_000_000);
+        assertThat(kept + lost).isEqualTo(written).isEqualTo(3_000_000);
+
+        ChildJvm text = RecordCommandIT.jftrace("report", data.toString());
+        assertThat(text.exitCode).as(text.err).isZero();
+        assertThat(text.out).contains("# entries-in-buffer/entries-written: " + kept + "/" + written + " ");
+        long marked = 0;
+        Matcher lostLine = Pattern.compile("(?m)^CPU:\\d+ \\[LOST (\\d+) EVENTS\\]$").matcher(text.out);
+        while (lostLine.find()) {
+            marked += Long.parseLong(lostLine.group(1));
+        }
+        assertThat(marked).isEqualTo(lost);
+
+        Path html = tmp.resolve("fast.html");
+        ChildJvm page = RecordCommandIT.jftrace("report", "-f", "html", "-o", html.toString(), data.toString());
+        assertThat(page.exitCode).as(page.err).isZero();
+        assertThat(Files.readString(html)).contains(String.format(Locale.ROOT, "%,d", lost)).containsIgnoringCase("lost");
     }
 
     private static Matcher summary(ChildJvm r) {

@@ -43,8 +43,6 @@ public final class TraceDrain implements TraceBuffers.DrainSink {
     /** Flush the file at least this often, so that a killed JVM leaves most of its run behind. */
     private static final long FLUSH_NANOS = 200_000_000;
 
-    private static final boolean DEBUG = Boolean.getBoolean("jftrace.drainDebug");
-    private final long t0 = System.nanoTime();
     private final TraceInstance instance;
     private final TraceBuffers buffers;
     private final Path file;
@@ -101,8 +99,10 @@ public final class TraceDrain implements TraceBuffers.DrainSink {
 
     private void meta() throws IOException {
         final TraceClock clock = buffers.clock();
-        final long anchor = clock.isCounter() ? 0 : System.nanoTime();
-        final Instant now = Instant.now();
+        // the anchor is the tracing epoch, so that report prints the timestamps the trace file shows
+        final long nanoNow = System.nanoTime();
+        final long anchor = clock.isCounter() ? 0 : TraceInstance.EPOCH;
+        final Instant now = Instant.now().minusNanos(clock.isCounter() ? 0 : nanoNow - anchor);
         final String cmd = ProcessHandle.current().info().commandLine().orElse("");
         w.meta(instance.tracer().name(), clock.name(), ProcessHandle.current().pid(), anchor,
             now.getEpochSecond() * 1_000_000_000L + now.getNano(), instance.options().show(),
@@ -190,9 +190,6 @@ public final class TraceDrain implements TraceBuffers.DrainSink {
                     w.stack(ts, frames(r.stack()));
                     break;
                 case RecordDescriptor.TYPE_LOST:
-                    if (DEBUG) {
-                        System.err.println("LOST " + r.lostCount() + " at " + (ts - t0) / 1_000_000 + " ms");
-                    }
                     w.lost(ts, r.lostCount());
                     s.lost += r.lostCount();
                     s.writerLostMarked += r.lostCount();

@@ -52,7 +52,7 @@ public final class TraceInstance {
     private volatile String pidText = "";
 
     /** Origin of displayed mono timestamps: the JVM's tracing epoch, shared by all instances. */
-    static final long EPOCH = System.nanoTime();
+    public static final long EPOCH = System.nanoTime();
 
     private final IntConsumer newFunction = ip -> {
         graphFunctions.onNewFunction(ip, Ftrace.records());
