@@ -56,7 +56,7 @@ class StreamingDataIT {
         assertThat(report.exitCode).as(report.err).isZero();
         assertThat(report.out).contains("# entries-in-buffer/entries-written: 4000000/4000000 ")
                 .doesNotContain("LOST");
-        assertThat(report.out.lines().filter(l -> l.endsWith("itest.CountedCallsApp.traced <-itest.CountedCallsApp.calls"))
+        assertThat(report.out.lines().filter(l -> l.endsWith(": itest.CountedCallsApp.traced"))
                 .count()).isEqualTo(4_000_000);
     }
 
