@@ -12,6 +12,7 @@ import org.jftrace.control.AttachHandler;
 import org.jftrace.control.ControlServer;
 import org.jftrace.control.TracefsControl;
 import org.jftrace.data.TraceDrain;
+import org.jftrace.ring.TraceBuffers;
 import org.jftrace.ftrace.Ftrace;
 import org.jftrace.ftrace.PatchWarmup;
 import org.jftrace.trace.Tracefs;
@@ -97,7 +98,8 @@ public final class Agent implements AttachHandler {
         }
         if (output != null || data != null) {
             String streamed = data;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> a.writeTrace(output, streamed), "jftrace-output"));
+            boolean summary = !"0".equals(opts.get("data_summary", "1"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> a.writeTrace(output, streamed, summary), "jftrace-output"));
         }
         String report = opts.get("report", null);
         if (report != null || opts.has("verbose")) {
@@ -238,10 +240,34 @@ public final class Agent implements AttachHandler {
         fs.setStartup(true);
         try {
             LateAttach.check(fs, o); // every write on a scratch instance first: a bad one changes nothing
+            long budget = endedBudgetKb(o);
+            String summary = o.get("data_summary", "1");
+            if (!summary.equals("0") && !summary.equals("1")) {
+                throw new IllegalArgumentException("agent option data_summary: expected 0 or 1, got '" + AgentOptions.oneLine(summary) + "'");
+            }
+            fs.top().buffers().setEndedBudgetKb(budget);
             applyTracefsOptions(fs, "", o, true);
         } finally {
             fs.setStartup(false);
         }
+    }
+
+    /**
+     * The budget for ended threads' unread records ({@code ended_budget_kb}, default 64 MB): what the
+     * tracer may hold beyond the live threads' buffers however many threads come and go.
+     */
+    static long endedBudgetKb(AgentOptions o) {
+        String v = o.get("ended_budget_kb", String.valueOf(TraceBuffers.DEFAULT_ENDED_BUDGET_KB));
+        try {
+            long kb = Long.parseLong(v);
+            if (kb >= 0 && kb <= 1L << 30) {
+                return kb;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("agent option ended_budget_kb: '" + AgentOptions.oneLine(v)
+                + "' is not a number of KB from 0 to 1073741824");
     }
 
     /**
@@ -290,13 +316,13 @@ public final class Agent implements AttachHandler {
      * top instance's trace text to {@code output} unless the data took the records; either may be null;
      * {@code %p} = pid.
      */
-    private void writeTrace(String output, String data) {
+    private void writeTrace(String output, String data, boolean dataSummary) {
         Tracefs fs = Tracefs.jvm();
         fs.write("tracing_on", "0", false);
         if (data != null) {
             try {
                 TraceDrain.Summary s = TraceDrain.stopRecording();
-                if (s != null) {
+                if (s != null && dataSummary) {
                     System.err.println("jftrace: " + s.line());
                 }
             } catch (IOException e) {

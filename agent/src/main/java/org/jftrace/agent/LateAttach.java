@@ -30,7 +30,7 @@ import org.jftrace.trace.Tracefs;
 final class LateAttach {
 
     /** Options that only make sense at startup. */
-    private static final List<String> STARTUP_ONLY = List.of("output", "data", "report", "control", "jmx", "verbose");
+    private static final List<String> STARTUP_ONLY = List.of("output", "data", "data_summary", "ended_budget_kb", "report", "control", "jmx", "verbose");
     /** Options that are tracefs settings: with any of them, an agentmain call starts tracing. */
     private static final List<String> TRACING = List.of("tracer", "filter", "notrace", "graph_function",
             "graph_notrace", "max_graph_depth", "tracing_thresh", "pid", "clock", "buffer_size_kb", "trace_options",

@@ -9,6 +9,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.jftrace.cli.report.DataFile;
+import org.jftrace.cli.report.Jvm;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -82,6 +84,7 @@ final class RecordCommand implements Callable<Integer> {
         o.add("output=" + traceFile);
         if (data != null) {
             o.add("data=" + traceFile.resolveSibling("data-%p.jftrace"));
+            o.add("data_summary=0"); // this command says what the data holds, under its final name
         }
         return TracingOptions.join(o);
     }
@@ -100,10 +103,29 @@ final class RecordCommand implements Callable<Integer> {
         }
         if (files.isEmpty()) {
             System.err.println("jftrace record: the command started no JVM that wrote trace data");
-        } else if (output == null) {
+            return;
+        }
+        try {
+            for (Jvm j : DataFile.read(data, null).jvms) {
+                System.err.println("jftrace record: " + summary(j, files.size() > 1));
+            }
+        } catch (IOException e) {
+            System.err.println("jftrace record: " + data + ": " + e.getMessage());
+        }
+        if (output == null) {
             System.err.println("jftrace record: wrote " + data + " (" + files.size() + (files.size() == 1 ? " JVM" : " JVMs")
                     + "); 'jftrace report " + data + "' prints it");
         }
+    }
+
+    /** What one JVM's data holds, and what it lost: the line trace-cmd prints per CPU at the end. */
+    static String summary(Jvm j, boolean withPid) {
+        String who = withPid ? "pid " + j.pid + ": " : "";
+        if (j.lost() == 0) {
+            return String.format(java.util.Locale.ROOT, "%s%,d events, none lost", who, j.kept());
+        }
+        return String.format(java.util.Locale.ROOT, "%s%,d events; LOST %,d of %,d events (the drain could not keep up:"
+                + " a larger --buffer-size-kb or fewer traced functions helps)", who, j.kept(), j.lost(), j.written());
     }
 
     private void writeTraces(Path dir) throws IOException {

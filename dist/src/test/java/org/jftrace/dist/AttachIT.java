@@ -48,6 +48,31 @@ class AttachIT {
         }
     }
 
+    /** attach --data: the traced JVM streams the run to the file; report prints it; the JVM is left as found. */
+    @Test
+    void attachWithDataStreamsTheRunToAFileThatReportPrints(@TempDir Path tmp) throws Exception {
+        try (LoopJvm j = LoopJvm.start(List.of())) {
+            Path data = tmp.resolve("attach.jftrace");
+            ChildJvm r = LoopJvm.jftrace("attach", pid(j), "-p", "function_graph", "-l", "itest.LoopApp.*",
+                    "--duration", "1s", "--data", data.toString());
+            assertThat(r.exitCode).as(r.toString()).isZero();
+            assertThat(r.out).as("the records are in the file").doesNotContain("# tracer");
+            assertThat(r.err).contains("jftrace: streaming the trace data to " + data.toAbsolutePath())
+                    .containsPattern("jftrace: \\d+ events written to " + java.util.regex.Pattern.quote(data.toAbsolutePath().toString()));
+            ChildJvm report = LoopJvm.jftrace("report", data.toString());
+            assertThat(report.exitCode).as(report.toString()).isZero();
+            assertThat(report.out).contains("# tracer: function_graph").contains("itest.LoopApp.square();");
+            assertDetached(j);
+            // a second attach may record again: the first recording was finished
+            ChildJvm again = LoopJvm.jftrace("attach", pid(j), "-p", "function", "-l", "itest.LoopApp.square",
+                    "--duration", "300ms", "--data", data.toString());
+            assertThat(again.exitCode).as(again.toString()).isZero();
+            assertThat(LoopJvm.jftrace("report", data.toString()).out).contains("# tracer: function\n")
+                    .contains("itest.LoopApp.square");
+            assertDetached(j);
+        }
+    }
+
     /**
      * Without an include, an attach plants only the classes its filter selects: 10 of 40 loaded
      * classes here, as the JVM's own log of redefined classes shows; the rest are only listed.
