@@ -142,33 +142,38 @@ public final class DataStreamWriter implements Closeable {
         return events.length;
     }
 
+    /** The largest fixed-size record: RETURN, 1 + 10 + 5 + 5 + 10 + 1 + 10 bytes. */
+    private static final int MAX_FIXED_RECORD = 42;
+
+    /** Starts a record; room for a fixed-size one is made once, so its fields need no checks. */
     private void record(final int type, final long ts) {
-        events.u8(type);
-        events.zlong(ts - lastTs);
+        events.ensure(MAX_FIXED_RECORD);
+        events.put8(type);
+        events.putV((((ts - lastTs) << 1) ^ ((ts - lastTs) >> 63)));
         lastTs = ts;
         count++;
     }
 
     public void entry(final long ts, final int ip, final int depth) {
         record(ENTRY, ts);
-        events.vint(ip);
-        events.vint(depth);
+        events.putV(ip & 0xFFFF_FFFFL);
+        events.putV(depth & 0xFFFF_FFFFL);
     }
 
     public void ret(final long ts, final int ip, final int depth, final long duration, final boolean exceptional,
                     final long retval) {
         record(RETURN, ts);
-        events.vint(ip);
-        events.vint(depth);
-        events.vlong(duration);
-        events.u8(exceptional ? 1 : 0);
-        events.zlong(retval);
+        events.putV(ip & 0xFFFF_FFFFL);
+        events.putV(depth & 0xFFFF_FFFFL);
+        events.putV(duration);
+        events.put8(exceptional ? 1 : 0);
+        events.putV((retval << 1) ^ (retval >> 63));
     }
 
     public void call(final long ts, final int ip, final int parentIp) {
         record(CALL, ts);
-        events.vint(ip);
-        events.vint(parentIp);
+        events.putV(ip & 0xFFFF_FFFFL);
+        events.putV(parentIp & 0xFFFF_FFFFL);
     }
 
     public void marker(final long ts, final String text) {
@@ -186,7 +191,7 @@ public final class DataStreamWriter implements Closeable {
 
     public void lost(final long ts, final long lostCount) {
         record(LOST, ts);
-        events.vlong(lostCount);
+        events.putV(lostCount);
     }
 
     /** Writes the queued names and the EVENTS block; an empty block is not written. */
@@ -350,6 +355,23 @@ public final class DataStreamWriter implements Closeable {
             for (int s = 56; s >= 0; s -= 8) {
                 bytes[length++] = (byte) (v >>> s);
             }
+        }
+
+        /** A byte; the caller made room. */
+        void put8(final int v) {
+            bytes[length++] = (byte) v;
+        }
+
+        /** An unsigned LEB128; the caller made room (10 bytes at most). */
+        void putV(long v) {
+            final byte[] b = bytes;
+            int n = length;
+            while ((v & ~0x7FL) != 0) {
+                b[n++] = (byte) ((v & 0x7F) | 0x80);
+                v >>>= 7;
+            }
+            b[n++] = (byte) v;
+            length = n;
         }
 
         void vint(final int v) {

@@ -37,6 +37,8 @@ public final class TraceDrain implements TraceBuffers.DrainSink {
     private static final int BATCH = 4096;
     /** Records found waiting in one buffer that make the drain skip compression in the next round. */
     private static final int BEHIND = BATCH / 4;
+    /** How long the drain stays uncompressed after it was behind: bursts come in trains. */
+    private static final long RAW_NANOS = 1_000_000_000L;
     private static final long MIN_PARK_NANOS = 200_000;
     /** Idle, the drain looks every 2 ms at most; a writer's half-full buffer wakes it sooner. */
     private static final long MAX_PARK_NANOS = 2_000_000;
@@ -52,6 +54,8 @@ public final class TraceDrain implements TraceBuffers.DrainSink {
     private final Thread thread;
     private final boolean deflate;
     private boolean behind;
+    /** Blocks are stored raw until then: the drain was behind not long ago. */
+    private long rawUntil = System.nanoTime();
     private volatile boolean stopping;
     private volatile IOException failure;
 
@@ -146,13 +150,15 @@ public final class TraceDrain implements TraceBuffers.DrainSink {
 
     /**
      * One pass over every buffer; returns the records written. EVENTS blocks are deflated while the
-     * drain keeps up (a round finds no buffer with a full batch waiting) and stored raw while it is
-     * behind: deflate halves what the drain can read per second, and losing records to save disk is
-     * the wrong trade.
+     * drain keeps up and stored raw for a second after a visit found a quarter batch waiting: deflate
+     * halves what the drain can read per second, and losing records to save disk is the wrong trade.
      */
     private long round() throws IOException {
-        w.setDeflate(deflate && !behind);
-        behind = false;
+        if (behind) {
+            rawUntil = System.nanoTime() + RAW_NANOS;
+            behind = false;
+        }
+        w.setDeflate(deflate && System.nanoTime() - rawUntil > 0);
         final long n = buffers.drain(this, BATCH);
         closeBlock();
         writeForeignDrops();
@@ -319,11 +325,14 @@ public final class TraceDrain implements TraceBuffers.DrainSink {
     }
 
     private int nextThreadKey;
+    /** The last function declared: most records repeat a recent one. */
+    private int lastDeclared;
 
     private void declare(final int ip) {
-        if (ip == 0 || ip < 0 || declared.get(ip)) {
+        if (ip == lastDeclared || ip <= 0 || declared.get(ip)) {
             return;
         }
+        lastDeclared = ip;
         declared.set(ip);
         final DynFtrace rec = Ftrace.records().get(ip);
         w.function(ip, rec == null ? "0x" + Integer.toHexString(ip) : rec.name());

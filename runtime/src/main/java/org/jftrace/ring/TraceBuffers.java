@@ -516,9 +516,11 @@ public final class TraceBuffers {
                         : b.newestTimestamp());
                 }
                 final OwnerHistory.Segment[] owners = b.owners.snapshot();
+                // a platform thread's buffer has one owner: no search per record
+                final ThreadIdentity only = owners.length == 1 && owners[0].start <= batch.first ? owners[0].identity : null;
                 for (int i = 0; i < batch.count; i++) {
                     final long p = batch.first + i;
-                    r.set(b.id, p, OwnerHistory.ownerAt(owners, p), batch.words, batch.offset + i,
+                    r.set(b.id, p, only != null ? only : OwnerHistory.ownerAt(owners, p), batch.words, batch.offset + i,
                         batch.sides[batch.offset + i]);
                     sink.record(b, r);
                 }
