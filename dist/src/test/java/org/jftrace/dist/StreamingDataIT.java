@@ -20,14 +20,22 @@ class StreamingDataIT {
     private static final String CP = ChildJvm.TEST_CLASSES.toString();
 
     @Test
-    void aHundredThousandShortLivedThreadsFinishUnderTheFunctionTracerInA256MbHeap() throws Exception {
+    void aHundredThousandShortLivedThreadsFinishUnderTheFunctionTracerInA256MbHeap(@TempDir Path tmp) throws Exception {
+        Path trace = tmp.resolve("trace.txt");
         // this machine starts about 1,500 threads a second with or without the agent
         ChildJvm r = ChildJvm.exec(List.of(ChildJvm.java(), "-javaagent:" + ChildJvm.JAR.toAbsolutePath()
-                + "=tracer=function,filter=itest.ThreadChurnApp.work", "-Xmx256m", "-cp", CP,
+                + "=tracer=function,filter=itest.ThreadChurnApp.work,output=" + trace, "-Xmx256m", "-cp", CP,
                 "itest.ThreadChurnApp", "100000", "3"), 400);
         assertThat(r.exitCode).as(r.toString()).isZero();
         assertThat(r.out).contains("done 100000 threads");
         assertThat(r.err).doesNotContain("OutOfMemoryError");
+        // the flight recorder keeps the newest ended threads' records, within the budget
+        String text = Files.readString(trace);
+        Matcher m = Pattern.compile("# entries-in-buffer/entries-written: (\\d+)/(\\d+) ").matcher(text);
+        assertThat(m.find()).as(text.substring(0, Math.min(2000, text.length()))).isTrue();
+        assertThat(Long.parseLong(m.group(2))).isEqualTo(300_000);
+        assertThat(Long.parseLong(m.group(1))).isPositive().isLessThan(300_000);
+        assertThat(text).contains("itest.ThreadChurnApp.work");
     }
 
     @Test
