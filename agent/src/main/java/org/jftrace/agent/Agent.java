@@ -90,6 +90,9 @@ public final class Agent implements AttachHandler {
         if (data != null) {
             String file = data.replace("%p", Long.toString(ProcessHandle.current().pid()));
             try {
+                if (!opts.has("buffer_size_kb")) {
+                    Tracefs.jvm().write("buffer_size_kb", String.valueOf(RECORDING_BUFFER_KB), false);
+                }
                 TraceDrain.startRecording(Tracefs.jvm().top(), Path.of(file));
             } catch (IOException | RuntimeException e) {
                 System.err.println("jftrace: cannot write the trace data to " + file + ": " + e.getMessage());
@@ -112,6 +115,13 @@ public final class Agent implements AttachHandler {
             PatchWarmup.start(warmup, WARMUP_ROUNDS, WARMUP_DELAY_MILLIS);
         }
     }
+
+    /**
+     * buffer_size_kb while streaming to a data file, unless the options set it: 8 MB absorbs the
+     * drain's stalls (JIT and GC threads on a busy core) at 5 million records a second, and a buffer
+     * grows to it only while its thread outruns the drain (docs/benchmarks.md, the drain).
+     */
+    static final int RECORDING_BUFFER_KB = 8192;
 
     /** Default private sites the startup warm-up of the patching code switches ({@code warmup=0}: none). */
     static final int WARMUP_SITES = 3000;

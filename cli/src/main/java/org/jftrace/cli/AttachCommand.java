@@ -42,6 +42,12 @@ final class AttachCommand implements Callable<Integer> {
     @Option(names = "-o", paramLabel = "FILE", description = "Write the trace here instead of standard output.")
     Path output;
 
+    /**
+     * buffer_size_kb while recording to disk, unless given: the agent's default for {@code data=}. A
+     * buffer grows to it only while its thread outruns the drain, so it costs memory only then.
+     */
+    static final int RECORDING_BUFFER_KB = 8192;
+
     @Option(names = "--data", paramLabel = "FILE",
             description = "Stream every traced call to this file while tracing (written by the traced JVM), for"
                     + " 'jftrace report'. With --data and no -o, the text is not printed.")
@@ -175,6 +181,9 @@ final class AttachCommand implements Callable<Integer> {
     }
 
     String agentOptions() {
+        if (data != null && tracing.bufferSizeKb == null) {
+            tracing.bufferSizeKb = RECORDING_BUFFER_KB;
+        }
         List<String> o = tracing.agentOptions();
         if (instance != null) {
             o.add(o.size() - 1, "instance=" + instance);

@@ -1,9 +1,7 @@
 package org.jftrace.data;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -42,7 +40,7 @@ public final class TraceDrain implements TraceBuffers.DrainSink {
     private static final long MIN_PARK_NANOS = 200_000;
     /** Idle, the drain looks every 2 ms at most; a writer's half-full buffer wakes it sooner. */
     private static final long MAX_PARK_NANOS = 2_000_000;
-    /** Flush the file at least this often, so that a killed JVM leaves most of its run behind. */
+    /** Hand the file its bytes at least this often, so that a killed JVM leaves most of its run behind. */
     private static final long FLUSH_NANOS = 200_000_000;
 
     private final TraceInstance instance;
@@ -79,7 +77,7 @@ public final class TraceDrain implements TraceBuffers.DrainSink {
         this.instance = instance;
         this.buffers = instance.buffers();
         this.file = file;
-        this.out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20);
+        this.out = new ChunkWriter(file);
         this.deflate = !"0".equals(System.getProperty("jftrace.dataDeflate"));
         this.w = new DataStreamWriter(out, deflate);
         meta();
