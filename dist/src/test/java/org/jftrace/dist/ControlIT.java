@@ -122,6 +122,43 @@ class ControlIT {
         }
     }
 
+    /** In the traced JVM, set_ftrace_pid takes ids of its live threads only; a refused write leaves the filter. */
+    @Test
+    void setFtracePidRefusesIdsOfNoLiveThreadInTheTracedJvm() throws Exception {
+        try (LoopJvm j = agentJvm()) {
+            ok(j, "write", "set_ftrace_pid", "1"); // the traced JVM's main thread
+            ok(j, "append", "set_ftrace_pid", "main");
+            for (String bad : List.of("-7", "99999999", "12,13")) {
+                for (String verb : List.of("write", "append")) {
+                    ChildJvm refused = LoopJvm.jftrace(Long.toString(j.pid), verb, "set_ftrace_pid", bad);
+                    AttachIT.assertOneLineError(refused, "jftrace: set_ftrace_pid: ");
+                    assertThat(refused.err).contains("'" + bad + "'");
+                    assertThat(cat(j, "set_ftrace_pid")).isEqualTo("1 main\n");
+                }
+            }
+            assertThat(j.stop()).contains(" ok true");
+        }
+    }
+
+    /** As ftrace: a new current_tracer starts from empty buffers, so no record is shown in the wrong format. */
+    @Test
+    void switchingTheTracerLeavesNoRecordOfTheOldOne() throws Exception {
+        try (LoopJvm j = agentJvm()) {
+            ok(j, "write", "set_ftrace_filter", "itest.LoopApp.square");
+            ok(j, "write", "current_tracer", "function");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!cat(j, "trace").contains(": itest.LoopApp.square\n")) { // the function tracer's format
+                assertThat(System.nanoTime()).as("a function record within 30 s").isLessThan(deadline);
+            }
+            ok(j, "write", "current_tracer", "function_graph");
+            String graph = cat(j, "trace");
+            assertThat(graph).startsWith("# tracer: function_graph").doesNotContain(": itest.LoopApp.square\n")
+                    .doesNotContain("<-");
+            ok(j, "write", "current_tracer", "nop");
+            assertThat(j.stop()).contains(" ok true");
+        }
+    }
+
     @Test
     void twoInstancesStayIndependent() throws Exception {
         try (LoopJvm j = agentJvm()) {
