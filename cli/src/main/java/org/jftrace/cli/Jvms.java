@@ -23,11 +23,6 @@ final class Jvms {
     private Jvms() {
     }
 
-    /** {@code java.io.tmpdir/jftrace-USER/PID.sock}, where the agent puts a JVM's control socket. */
-    static Path defaultSocket(long pid) {
-        return Path.of(System.getProperty("java.io.tmpdir"), "jftrace-" + System.getProperty("user.name"), pid + ".sock");
-    }
-
     static List<VirtualMachineDescriptor> list() {
         try {
             return VirtualMachine.list();
@@ -88,7 +83,7 @@ final class Jvms {
      * differs from ours), which is read through the Attach API.
      */
     static Path findSocket(long pid, VirtualMachineDescriptor d) {
-        Path p = defaultSocket(pid);
+        Path p = ControlSockets.defaultPath(pid);
         if (Files.exists(p)) {
             return p;
         }
@@ -127,7 +122,7 @@ final class Jvms {
 
     /** Connects to the JVM's control socket, or fails with a sentence saying how to get one. */
     static ControlClient control(long pid) {
-        Path p = defaultSocket(pid);
+        Path p = ControlSockets.defaultPath(pid);
         if (!Files.exists(p)) {
             p = findSocket(pid, find(pid));
         }

@@ -27,7 +27,7 @@ final class ListCommand implements Callable<Integer> {
             if (pid == self) {
                 continue;
             }
-            String agent = Files.exists(Jvms.defaultSocket(pid)) ? "jftrace" : "-";
+            String agent = Files.exists(ControlSockets.defaultPath(pid)) ? "jftrace" : "-";
             String name = d.displayName().isEmpty() ? "?" : d.displayName();
             System.out.printf("%-8d %-8s %s%n", pid, agent, name);
         }

@@ -29,6 +29,7 @@ public final class Main implements Runnable {
             a = l.toArray(new String[0]);
         }
         CommandLine cl = new CommandLine(new Main());
+        CommandListRenderer.install(cl);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof CliError) {
                 System.err.println("jftrace: " + ex.getMessage());

@@ -50,11 +50,24 @@ final class ChildJvm {
 
     /** Runs cmd, failing if it takes longer than timeoutSeconds. */
     static ChildJvm exec(List<String> cmd, long timeoutSeconds) throws IOException, InterruptedException {
+        return exec(cmd, java.util.Map.of(), timeoutSeconds);
+    }
+
+    /** Runs {@code cmd} with {@code env} added to this JVM's environment (at most 120 s). */
+    static ChildJvm exec(List<String> cmd, java.util.Map<String, String> env) throws IOException, InterruptedException {
+        return exec(cmd, env, 120);
+    }
+
+    /** Runs {@code cmd} with {@code env} added to this JVM's environment, failing after timeoutSeconds. */
+    static ChildJvm exec(List<String> cmd, java.util.Map<String, String> env, long timeoutSeconds)
+            throws IOException, InterruptedException {
         Path outFile = Files.createTempFile("child", ".out");
         Path errFile = Files.createTempFile("child", ".err");
         try {
-            Process p = new ProcessBuilder(cmd).redirectOutput(outFile.toFile()).redirectError(errFile.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(outFile.toFile()).redirectError(errFile.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            pb.environment().putAll(env);
+            Process p = pb.start();
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new AssertionError("child JVM did not finish in " + timeoutSeconds + " s: " + cmd);

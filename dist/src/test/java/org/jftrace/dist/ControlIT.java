@@ -122,6 +122,61 @@ class ControlIT {
         }
     }
 
+    /** In the traced JVM, set_ftrace_pid takes ids of its live threads only; a refused write leaves the filter. */
+    @Test
+    void setFtracePidRefusesIdsOfNoLiveThreadInTheTracedJvm() throws Exception {
+        try (LoopJvm j = agentJvm()) {
+            String main = mainThreadId(j); // 1 on JDK 17, 3 on JDK 25
+            ok(j, "write", "set_ftrace_pid", main);
+            ok(j, "append", "set_ftrace_pid", "main");
+            for (String bad : List.of("-7", "99999999", "12,13")) {
+                for (String verb : List.of("write", "append")) {
+                    ChildJvm refused = LoopJvm.jftrace(Long.toString(j.pid), verb, "set_ftrace_pid", bad);
+                    AttachIT.assertOneLineError(refused, "jftrace: set_ftrace_pid: ");
+                    assertThat(refused.err).contains("'" + bad + "'");
+                    assertThat(cat(j, "set_ftrace_pid")).isEqualTo(main + " main\n");
+                }
+            }
+            assertThat(j.stop()).contains(" ok true");
+        }
+    }
+
+    /** The id of LoopApp's main thread, read from the TASK-PID column of a function trace of its loop. */
+    static String mainThreadId(LoopJvm j) throws Exception {
+        ok(j, "write", "set_ftrace_filter", "itest.LoopApp.square");
+        ok(j, "write", "current_tracer", "function");
+        java.util.regex.Pattern task = java.util.regex.Pattern.compile("(?m)^\\s*main-(\\d+)\\s+\\[");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        for (;;) {
+            java.util.regex.Matcher m = task.matcher(cat(j, "trace"));
+            if (m.find()) {
+                ok(j, "write", "current_tracer", "nop");
+                ok(j, "write", "set_ftrace_filter");
+                return m.group(1);
+            }
+            assertThat(System.nanoTime()).as("a record of the main thread within 30 s").isLessThan(deadline);
+        }
+    }
+
+    /** As ftrace: a new current_tracer starts from empty buffers, so no record is shown in the wrong format. */
+    @Test
+    void switchingTheTracerLeavesNoRecordOfTheOldOne() throws Exception {
+        try (LoopJvm j = agentJvm()) {
+            ok(j, "write", "set_ftrace_filter", "itest.LoopApp.square");
+            ok(j, "write", "current_tracer", "function");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!cat(j, "trace").contains(": itest.LoopApp.square\n")) { // the function tracer's format
+                assertThat(System.nanoTime()).as("a function record within 30 s").isLessThan(deadline);
+            }
+            ok(j, "write", "current_tracer", "function_graph");
+            String graph = cat(j, "trace");
+            assertThat(graph).startsWith("# tracer: function_graph").doesNotContain(": itest.LoopApp.square\n")
+                    .doesNotContain("<-");
+            ok(j, "write", "current_tracer", "nop");
+            assertThat(j.stop()).contains(" ok true");
+        }
+    }
+
     @Test
     void twoInstancesStayIndependent() throws Exception {
         try (LoopJvm j = agentJvm()) {

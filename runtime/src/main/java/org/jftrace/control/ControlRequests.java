@@ -239,9 +239,12 @@ final class ControlRequests {
                 conn.ok("", ControlServer.STALL_MILLIS);
             }
         } finally {
-            session.detach();
-            if (dataStarted) { // the client is gone: a recording it started must not run on
-                stopData();
+            try {
+                if (dataStarted) { // the client is gone: a recording it started must not run on
+                    stopData(); // before the detach, whose switch to nop empties the buffers
+                }
+            } finally {
+                session.detach();
             }
         }
     }

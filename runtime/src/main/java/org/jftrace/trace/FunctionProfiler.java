@@ -150,9 +150,10 @@ public final class FunctionProfiler {
             int c = Long.compare(counts.get(b)[1], counts.get(a)[1]);
             return c != 0 ? c : Long.compare(counts.get(b)[0], counts.get(a)[0]);
         });
+        Map<Integer, String> names = names(ips);
         int width = 30;
         for (int ip : ips) {
-            width = Math.max(width, name(ip).length());
+            width = Math.max(width, names.get(ip).length());
         }
         StringBuilder sb = new StringBuilder();
         sb.append("  ").append(pad("Function", width)).append("  ").append(padLeft("Hit", 10))
@@ -166,7 +167,7 @@ public final class FunctionProfiler {
             long avg = n == 0 ? 0 : time / n;
             // The kernel's s^2: (n*sum(x^2) - sum(x)^2) / (n*(n-1)), divided by 1000 as it does.
             long var = n < 2 ? 0 : (long) Math.max(0, (n * s2 - (double) time * time) / ((double) n * (n - 1) * 1000));
-            sb.append("  ").append(pad(name(ip), width)).append("  ").append(padLeft(Long.toString(n), 10)).append("    ");
+            sb.append("  ").append(pad(names.get(ip), width)).append("  ").append(padLeft(Long.toString(n), 10)).append("    ");
             TraceOutput.duration(sb, time);
             sb.append("    ");
             TraceOutput.duration(sb, avg);
@@ -177,14 +178,27 @@ public final class FunctionProfiler {
         return sb.toString();
     }
 
-    private static String name(int ip) {
-        DynFtrace rec = Ftrace.records().get(ip);
-        if (rec == null) {
-            return "0x" + Integer.toHexString(ip);
+    /**
+     * Each function's name without its descriptor, as the kernel shows a symbol; overloads listed
+     * together would then read as one function twice, so where names collide they keep the descriptor.
+     */
+    private static Map<Integer, String> names(List<Integer> ips) {
+        Map<Integer, String> full = new HashMap<>();
+        Map<String, Integer> uses = new HashMap<>();
+        for (int ip : ips) {
+            DynFtrace rec = Ftrace.records().get(ip);
+            String n = rec == null ? "0x" + Integer.toHexString(ip) : rec.name();
+            full.put(ip, n);
+            uses.merge(bare(n), 1, Integer::sum);
         }
-        String n = rec.name();
-        int p = n.indexOf('(');
-        return p < 0 ? n : n.substring(0, p);
+        Map<Integer, String> shown = new HashMap<>();
+        full.forEach((ip, n) -> shown.put(ip, uses.get(bare(n)) > 1 ? n : bare(n)));
+        return shown;
+    }
+
+    private static String bare(String name) {
+        int p = name.indexOf('(');
+        return p < 0 ? name : name.substring(0, p);
     }
 
     private static String pad(String s, int w) {

@@ -108,6 +108,10 @@ public final class TraceInstance {
             return;
         }
         old.stop(this);
+        // As ftrace does on a switch: the old tracer's records would be read in the new one's format
+        // (function records shown as a graph with no parents). After stop() no callback of the old
+        // tracer runs, so nothing of it lands after the reset.
+        buffers.reset();
         tracer = t;
         try {
             t.start(this);

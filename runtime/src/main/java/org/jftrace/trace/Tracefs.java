@@ -1,6 +1,7 @@
 package org.jftrace.trace;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -402,22 +403,34 @@ public final class Tracefs {
         return n;
     }
 
-    /** set_ftrace_pid: thread ids and thread-name globs, separated by white space. */
-    private static void setPid(TraceInstance ti, String v, boolean append) {
+    /**
+     * set_ftrace_pid: thread ids and thread-name globs, separated by white space. A token with no letter
+     * and no glob character is a thread id: it must be a decimal number naming a live platform thread
+     * (a typo such as {@code -7}, {@code 12,13} or a dead thread's id would otherwise trace nothing).
+     * While the agent applies its startup options, ids are not checked: the threads may not exist yet.
+     * Appending checks only the new tokens; the ones in force were checked when written.
+     */
+    private void setPid(TraceInstance ti, String v, boolean append) {
         String text = append && !ti.pidText().isEmpty() ? (ti.pidText() + " " + v).strip() : v;
         if (text.isEmpty()) {
             ti.setPidFilter(null, "");
             return;
         }
+        long[] live = startup || v.isEmpty() ? null : LiveThreads.ids();
         List<Long> ids = new ArrayList<>();
         List<Glob> names = new ArrayList<>();
+        int checkFrom = text.length() - v.length(); // the tokens of this write start here
+        int at = 0;
         for (String tok : text.split("\\s+")) {
-            if (tok.chars().allMatch(Character::isDigit)) {
-                try {
-                    ids.add(Long.parseLong(tok));
-                } catch (NumberFormatException e) {
-                    throw new TracefsException("set_ftrace_pid: bad thread id '" + tok + "'");
+            at = text.indexOf(tok, at);
+            boolean written = at >= checkFrom;
+            at += tok.length();
+            if (isThreadId(tok)) {
+                long id = threadId(tok);
+                if (written && live != null && Arrays.binarySearch(live, id) < 0) {
+                    throw new TracefsException("set_ftrace_pid: no live thread with id '" + tok + "'");
                 }
+                ids.add(id);
             } else {
                 try {
                     names.add(Glob.compile(tok));
@@ -429,5 +442,21 @@ public final class Tracefs {
         long[] a = ids.stream().mapToLong(Long::longValue).toArray();
         Predicate<String> byName = names.isEmpty() ? null : n -> names.stream().anyMatch(g -> g.matches(n));
         ti.setPidFilter(new PidFilter(a, byName, text), text);
+    }
+
+    /** A token meant as a thread id: no letter and no glob character (a name glob has at least one). */
+    private static boolean isThreadId(String tok) {
+        return tok.chars().noneMatch(c -> Character.isLetter(c) || c == '*' || c == '?' || c == '[' || c == ']');
+    }
+
+    private static long threadId(String tok) {
+        if (!tok.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new TracefsException("set_ftrace_pid: bad thread id '" + tok + "' (expected a number of 0 or more)");
+        }
+        try {
+            return Long.parseLong(tok);
+        } catch (NumberFormatException e) {
+            throw new TracefsException("set_ftrace_pid: bad thread id '" + tok + "' (too large)");
+        }
     }
 }

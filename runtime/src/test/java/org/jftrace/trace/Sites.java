@@ -26,7 +26,12 @@ final class Sites {
 
     /** A new function {@code cls.method()V}; names must be unique in the JVM. */
     static Sites function(String cls, String method) {
-        return new Sites(Ftrace.addFunction(Sites.class.getClassLoader(), cls.replace('.', '/'), method, "()V",
+        return function(cls, method, "()V");
+    }
+
+    /** A new function {@code cls.method} with the given descriptor (for overloads); called as {@code ()V}. */
+    static Sites function(String cls, String method, String descriptor) {
+        return new Sites(Ftrace.addFunction(Sites.class.getClassLoader(), cls.replace('.', '/'), method, descriptor,
                 false, "sites-test", false));
     }
 

@@ -281,6 +281,67 @@ class TracefsTest {
     }
 
     @Test
+    @SuppressWarnings("deprecation") // Thread.getId, as set_ftrace_pid's ids are on JDK 17
+    void setFtracePidRefusesWhatNamesNoLiveThreadAndChangesNothing() throws Exception {
+        fs.write("set_ftrace_pid", "chosen-*", false);
+        Object inForce = fs.top().pidFilter();
+        Thread ended = new Thread(() -> { });
+        ended.start();
+        ended.join();
+        for (String bad : List.of("-7", "99999999", "12,13", "+3", "1.5", "99999999999999999999",
+                Long.toString(ended.getId()))) {
+            for (boolean append : new boolean[] {false, true}) {
+                assertThatThrownBy(() -> fs.write("set_ftrace_pid", "main " + bad, append))
+                        .isInstanceOf(TracefsException.class)
+                        .hasMessageStartingWith("set_ftrace_pid: ")
+                        .hasMessageContaining("'" + bad + "'")
+                        .hasMessageNotContaining("\n");
+                assertThat(fs.read("set_ftrace_pid")).isEqualTo("chosen-*\n");
+                assertThat(fs.top().pidFilter()).isSameAs(inForce);
+            }
+        }
+        long me = Thread.currentThread().getId();
+        fs.write("set_ftrace_pid", Long.toString(me), true); // a live thread's id, next to the glob
+        assertThat(fs.read("set_ftrace_pid")).isEqualTo("chosen-* " + me + "\n");
+        fs.write("set_ftrace_pid", "pool-[0-9]*-thread-?", false); // globs with digits stay names
+        assertThat(fs.read("set_ftrace_pid")).isEqualTo("pool-[0-9]*-thread-?\n");
+    }
+
+    @Test
+    void switchingTracersEmptiesTheBuffers() {
+        Sites f = Sites.function("sw.L", "f");
+        fs.write("trace_clock", "counter", false);
+        fs.write("set_ftrace_filter", "sw.L.*", false);
+        fs.write("current_tracer", "function", false);
+        f.call();
+        assertThat(fs.read("trace")).contains(": sw.L.f\n");
+        fs.write("current_tracer", "function_graph", false);
+        assertThat(fs.read("trace")).startsWith("# tracer: function_graph").doesNotContain("sw.L.f");
+        f.call();
+        assertThat(fs.read("trace")).contains("sw.L.f();").doesNotContain(": sw.L.f\n");
+        fs.write("current_tracer", "function_graph", false); // the same tracer again: no switch, no reset
+        assertThat(fs.read("trace")).contains("sw.L.f();");
+    }
+
+    @Test
+    void profilerTellsOverloadsApartByTheirDescriptors() {
+        Sites noArgs = Sites.function("ovl.K", "run", "()V");
+        Sites oneInt = Sites.function("ovl.K", "run", "(I)V");
+        Sites solo = Sites.function("ovl.K", "solo", "()V");
+        fs.write("set_ftrace_filter", "ovl.K.*", false);
+        fs.write("function_profile_enabled", "1", false);
+        noArgs.call();
+        oneInt.call();
+        oneInt.call();
+        solo.call();
+        String stat = fs.read("trace_stat/function");
+        assertThat(hits(stat, "ovl.K.run()V")).isEqualTo(1);
+        assertThat(hits(stat, "ovl.K.run(I)V")).isEqualTo(2);
+        assertThat(hits(stat, "ovl.K.solo")).isEqualTo(1); // no overload: the name alone, as before
+        assertThat(stat).doesNotContain("ovl.K.solo()V").doesNotContainPattern("(?m)^  ovl\\.K\\.run ");
+    }
+
+    @Test
     void smallBufferOverwritesOldestByDefaultAndKeepsOldestWithOverwriteOff() throws Exception {
         Sites f = Sites.function("ovw.J", "f");
         fs.mkdirInstance("small");
