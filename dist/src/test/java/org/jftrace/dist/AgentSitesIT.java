@@ -157,7 +157,8 @@ class AgentSitesIT {
         assertThat(r.exitCode).as(r.toString()).isZero();
         assertThat(r.out).contains("result hello hostile!");
         assertThat(Files.readString(report)).contains(
-                "itest.Isolated\tits class loader does not delegate org.jftrace to the boot class path");
+                "itest.Isolated\tits class loader does not delegate org.jftrace to the boot class path")
+                .as("a text file ends with a newline").endsWith("\n");
     }
 
     @Test

@@ -51,21 +51,20 @@ class StreamingDataIT {
     }
 
     @Test
-    void everyCallOfARunFiftyTimesLargerThanTheBuffersIsStreamedWithNoLoss(@TempDir Path tmp) throws Exception {
+    void everyCallOfARunFiftyTimesLargerThanTheBuffersIsRecordedAndReportedWithNoLoss(@TempDir Path tmp) throws Exception {
         Path data = tmp.resolve("calls.jftrace");
-        // 65,535 records per thread by default; the main thread and 3 ended threads make 1,000,000 calls each
-        ChildJvm r = ChildJvm.run("tracer=function,filter=itest.CountedCallsApp.traced,data=" + data,
-                List.of("-cp", CP), "itest.CountedCallsApp", "1000000", "3");
+        // 65,535 records per thread; the main thread and 3 ended threads make 1,000,000 calls each
+        ChildJvm r = RecordCommandIT.jftrace("record", "-p", "function", "-l", "itest.CountedCallsApp.traced",
+                "--buffer-size-kb", "2048", "--data", data.toString(), "--",
+                ChildJvm.java(), "-cp", CP, "itest.CountedCallsApp", "1000000", "3");
         assertThat(r.exitCode).as(r.toString()).isZero();
-        Matcher m = summary(r);
-        assertThat(m.group(4)).as(r.err).isNull();
-        assertThat(Long.parseLong(m.group(1))).isEqualTo(4_000_000);
+        assertThat(r.err).as(r.toString()).contains("jftrace record: 4,000,000 events, none lost");
         ChildJvm report = RecordCommandIT.jftrace("report", data.toString());
         assertThat(report.exitCode).as(report.err).isZero();
         assertThat(report.out).contains("# entries-in-buffer/entries-written: 4000000/4000000 ")
                 .doesNotContain("LOST");
-        assertThat(report.out.lines().filter(l -> l.endsWith(": itest.CountedCallsApp.traced"))
-                .count()).isEqualTo(4_000_000);
+        assertThat(report.out.lines().filter(l -> l.endsWith(": itest.CountedCallsApp.traced")).count())
+                .isEqualTo(4_000_000);
     }
 
     @Test
