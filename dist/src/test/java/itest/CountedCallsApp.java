@@ -15,7 +15,7 @@ public final class CountedCallsApp {
 
     static long between(long seed) {
         long x = seed;
-        for (int k = 0; k < 400; k++) {
+        for (int k = 0; k < 1000; k++) {
             x = x * 6364136223846793005L + 1442695040888963407L;
         }
         return x;
