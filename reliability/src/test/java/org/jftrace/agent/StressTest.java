@@ -161,11 +161,12 @@ class StressTest {
             t.join(60_000);
             assertThat(t.isAlive()).as("worker %s ended (no deadlock)\n%s", t.getName(), t.isAlive() ? threadDump() : "").isFalse();
         }
-        fs.write("instances/stress-steady/current_tracer", "nop", false);
-        fs.write("instances/stress-churn/current_tracer", "nop", false);
+        // read before the switch to nop, which empties the buffers as ftrace's does
         long written = steadyTrace.buffers().entriesWritten();
         long lost = steadyTrace.buffers().lost();
         long inBuffer = steadyTrace.buffers().entriesInBuffer();
+        fs.write("instances/stress-steady/current_tracer", "nop", false);
+        fs.write("instances/stress-churn/current_tracer", "nop", false);
         fs.rmdirInstance("stress-steady");
         fs.rmdirInstance("stress-churn");
 
