@@ -362,9 +362,21 @@ public final class TraceBuffers {
      * counted as overrun, once they are older than what every live buffer that has wrapped still holds
      * (they would have been overwritten in a buffer shared over time, as ftrace's per-CPU buffers are);
      * and while ended threads' buffers together hold more than the budget, the oldest are released and
-     * their unread records counted as lost.
+     * their unread records counted as lost. Skipped while a consumer reads (the next look retries), so
+     * that no record is both read and counted as dropped.
      */
     void retireEnded() {
+        if (!consumeLock.tryLock()) { // never waits: the caller is a thread on its first traced call
+            return;
+        }
+        try {
+            retireEndedLocked();
+        } finally {
+            consumeLock.unlock();
+        }
+    }
+
+    private void retireEndedLocked() {
         synchronized (registryLock) {
             final TraceBuffer[] now = registered;
             long oldestLive = Long.MAX_VALUE;
