@@ -50,7 +50,6 @@ public final class TraceDrain implements TraceBuffers.DrainSink {
     private final DataStreamWriter w;
     private final boolean overwriteBefore;
     private final Thread thread;
-    private final boolean deflate;
     private boolean behind;
     /** Blocks are stored raw until then: the drain was behind not long ago. */
     private long rawUntil = System.nanoTime();
@@ -78,8 +77,7 @@ public final class TraceDrain implements TraceBuffers.DrainSink {
         this.buffers = instance.buffers();
         this.file = file;
         this.out = new ChunkWriter(file);
-        this.deflate = !"0".equals(System.getProperty("jftrace.dataDeflate"));
-        this.w = new DataStreamWriter(out, deflate);
+        this.w = new DataStreamWriter(out, true);
         meta();
         this.overwriteBefore = buffers.overwrite();
         buffers.setOverwrite(false);
@@ -156,7 +154,7 @@ public final class TraceDrain implements TraceBuffers.DrainSink {
             rawUntil = System.nanoTime() + RAW_NANOS;
             behind = false;
         }
-        w.setDeflate(deflate && System.nanoTime() - rawUntil > 0);
+        w.setDeflate(System.nanoTime() - rawUntil > 0);
         final long n = buffers.drain(this, BATCH);
         closeBlock();
         writeForeignDrops();
