@@ -1,9 +1,9 @@
 package itest;
 
 /**
- * Makes an exact number of traced calls: {@code calls} on the main thread and on each of
- * {@code threads} short-lived threads, with a little work between calls so that the rate stays
- * within what a drain can write.
+ * Makes an exact number of traced calls, {@code calls} on the main thread and on each of
+ * {@code threads} short-lived threads, at a steady {@code rate} a second (busy-waiting between them),
+ * so that a test can tell a drain that keeps up from the machine's scheduling stalls.
  */
 public final class CountedCallsApp {
 
@@ -13,28 +13,26 @@ public final class CountedCallsApp {
         return i ^ (i >>> 3);
     }
 
-    static long between(long seed) {
-        long x = seed;
-        for (int k = 0; k < 1000; k++) {
-            x = x * 6364136223846793005L + 1442695040888963407L;
-        }
-        return x;
-    }
-
-    static void calls(long n) {
+    static void calls(long n, long rate) {
         long s = 0;
-        for (long i = 0; i < n; i++) {
-            s += traced(i) + between(i);
+        long start = System.nanoTime();
+        long i = 0;
+        while (i < n) {
+            long due = Math.min(n, (long) ((System.nanoTime() - start) * (rate / 1e9)) + 1);
+            while (i < due) {
+                s += traced(i++);
+            }
         }
         sink += s;
     }
 
     public static void main(String[] args) throws Exception {
         long calls = Long.parseLong(args[0]);
-        int threads = args.length > 1 ? Integer.parseInt(args[1]) : 0;
-        calls(calls);
+        int threads = Integer.parseInt(args[1]);
+        long rate = Long.parseLong(args[2]);
+        calls(calls, rate);
         for (int t = 0; t < threads; t++) {
-            Thread th = new Thread(() -> calls(calls));
+            Thread th = new Thread(() -> calls(calls, rate));
             th.start();
             th.join();
         }
