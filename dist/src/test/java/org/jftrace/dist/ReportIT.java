@@ -222,7 +222,7 @@ class ReportIT {
         assumeTrue(chromium() != null, "Chromium is not installed (Debian: apt-get install -y chromium): "
                 + "the flame graph page is not checked in a browser");
         // The counter clock makes each frame's width a count of records, the same on every run: with
-        // the monotonic clock fib's frames were once too narrow for a label (CI, session 7).
+        // the monotonic clock, fib's frames can be too narrow for a label
         Path data = recordProfileApp(tmp, "counter");
         Path html = tmp.resolve("flame.html");
         ChildJvm rep = jftrace("report", "-f", "html", "--per-thread", "-o", html.toString(), data.toString());

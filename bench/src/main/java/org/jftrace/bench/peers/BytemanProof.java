@@ -12,8 +12,8 @@ import org.jboss.byteman.rule.helper.Helper;
  *
  * <p>Neither final nor with a package-private constructor: Byteman's type check rejects a final helper
  * ("helper class cannot be final") and its generated adapter, in another class loader, must reach the
- * constructor. Until session 3 it was both, so every rule failed its type check at its first call and
- * the Byteman rows measured a rule that never ran its (empty) action.
+ * constructor. A helper that is either fails every rule's type check at its first call, and the
+ * Byteman rows would then measure a rule that never runs its (empty) action.
  */
 public class BytemanProof extends Helper {
 
