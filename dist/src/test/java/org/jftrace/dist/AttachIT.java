@@ -143,7 +143,7 @@ class AttachIT {
 
             Process q = LoopJvm.jftraceAsync(out, err, "attach", pid(j), "-p", "function", "--include", "itest.*");
             awaitContains(err.toPath(), "Ctrl-C to stop", q);
-            Thread.sleep(300);
+            ControlIT.awaitCat(j, "trace", "itest.LoopApp.work"); // something to print
             q.destroy(); // SIGTERM, as Ctrl-C: the hook prints the trace and detaches
             assertThat(q.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(Files.readString(out.toPath())).contains("# tracer: function").contains("itest.LoopApp.work");

@@ -108,7 +108,7 @@ class ControlIT {
             assertThat(cat(j, "current_tracer")).isEqualTo("function\n");
             assertThat(cat(j, "enabled_functions")).contains("itest.LoopApp.square(I)I (1)").contains("itest.LoopApp.work(J)I (1)");
             ok(j, "write", "trace_marker", "hello from the test");
-            Thread.sleep(200);
+            awaitCat(j, "trace", "itest.LoopApp.square <-itest.LoopApp.work");
             ok(j, "write", "tracing_on", "0");
             assertThat(cat(j, "tracing_on")).isEqualTo("0\n");
             String trace = cat(j, "trace");
@@ -191,7 +191,8 @@ class ControlIT {
             ok(j, "write", "instances/b/buffer_size_kb", "64");
             assertThat(cat(j, "instances/a/buffer_size_kb")).isNotEqualTo("64\n");
             assertThat(cat(j, "current_tracer")).isEqualTo("nop\n");
-            Thread.sleep(300);
+            awaitCat(j, "instances/a/trace", "itest.LoopApp.square");
+            awaitCat(j, "instances/b/trace", "itest.LoopApp.work();");
             String a = cat(j, "instances/a/trace");
             String b = cat(j, "instances/b/trace");
             assertThat(a).contains("# tracer: function").contains("itest.LoopApp.square").doesNotContain(": itest.LoopApp.work");
@@ -266,18 +267,44 @@ class ControlIT {
                     c.connect(UnixDomainSocketAddress.of(sock));
                     many.add(c);
                 }
-                Thread.sleep(300);
+                awaitAnswer(sock, "err too many clients"); // once the server has taken the 40 connections
                 assertThat(exchange(sock, "ping\n")).startsWith("err too many clients");
             } finally {
                 for (SocketChannel c : many) {
                     c.close();
                 }
             }
-            Thread.sleep(300);
+            awaitAnswer(sock, "ok "); // once the server has seen them close
             assertThat(exchange(sock, "ping\n")).isEqualTo("ok " + ("jftrace " + j.pid + "\n").length() + "\njftrace " + j.pid + "\n");
             assertThat(cat(j, "current_tracer")).isEqualTo("nop\n");
             assertThat(j.stop()).contains(" ok true");
         }
+    }
+
+    /** Polls {@code cat file} until it contains text (20 s at most); returns what it read last. */
+    static String awaitCat(LoopJvm j, String file, String text) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        String last;
+        do {
+            last = cat(j, file);
+            if (last.contains(text)) {
+                return last;
+            }
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("no '" + text + "' in " + file + " in 20 s:\n" + last);
+    }
+
+    /** Pings until the answer starts with prefix (20 s at most). */
+    static void awaitAnswer(Path sock, String prefix) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        String last;
+        do {
+            last = exchange(sock, "ping\n");
+            if (last.startsWith(prefix)) {
+                return;
+            }
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("the answer to ping never started with '" + prefix + "' in 20 s: " + last);
     }
 
     /** Sends raw bytes and returns all the server says until it closes or 1 s of silence. */
