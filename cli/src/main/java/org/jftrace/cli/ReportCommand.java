@@ -125,12 +125,8 @@ final class ReportCommand implements Callable<Integer> {
     }
 
     private void convert(DataFile data, Progress progress) throws IOException {
-        long written = 0;
-        long lost = 0;
-        for (Jvm j : data.jvms) {
-            written += j.written();
-            lost += j.lost();
-        }
+        long written = data.written();
+        long lost = data.lost();
         switch (format) {
             case text:
                 try (Writer w = writer()) {

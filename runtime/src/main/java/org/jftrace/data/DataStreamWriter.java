@@ -149,7 +149,7 @@ public final class DataStreamWriter implements Closeable {
     private void record(final int type, final long ts) {
         events.ensure(MAX_FIXED_RECORD);
         events.put8(type);
-        events.putV((((ts - lastTs) << 1) ^ ((ts - lastTs) >> 63)));
+        events.putZ(ts - lastTs);
         lastTs = ts;
         count++;
     }
@@ -167,7 +167,7 @@ public final class DataStreamWriter implements Closeable {
         events.putV(depth & 0xFFFF_FFFFL);
         events.putV(duration);
         events.put8(exceptional ? 1 : 0);
-        events.putV((retval << 1) ^ (retval >> 63));
+        events.putZ(retval);
     }
 
     public void call(final long ts, final int ip, final int parentIp) {
@@ -378,20 +378,22 @@ public final class DataStreamWriter implements Closeable {
             vlong(v & 0xFFFF_FFFFL);
         }
 
-        void vlong(long v) {
+        void vlong(final long v) {
             ensure(10);
-            final byte[] b = bytes;
-            int n = length;
-            while ((v & ~0x7FL) != 0) {
-                b[n++] = (byte) ((v & 0x7F) | 0x80);
-                v >>>= 7;
-            }
-            b[n++] = (byte) v;
-            length = n;
+            putV(v);
         }
 
         void zlong(final long v) {
-            vlong((v << 1) ^ (v >> 63));
+            vlong(zigzag(v));
+        }
+
+        /** A zig-zag LEB128; the caller made room. */
+        void putZ(final long v) {
+            putV(zigzag(v));
+        }
+
+        private static long zigzag(final long v) {
+            return (v << 1) ^ (v >> 63);
         }
 
         void str(final String s) {

@@ -33,13 +33,16 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <h2>Settings</h2>
  * <ul>
- *   <li>buffer_size_kb, per buffer, default {@value #DEFAULT_BUFFER_SIZE_KB} (8191 records; the
- *       kernel's 1408 KB per CPU would cost too much per thread). Rounded down to a power-of-two number
- *       of 32-byte slots. A change applies to buffers created afterwards and to existing buffers at the
+ *   <li>buffer_size_kb, per buffer, default {@value #DEFAULT_BUFFER_SIZE_KB} (65,535 records, at least
+ *       the kernel's 1408 KB per CPU; a buffer starts at 16 KB and grows to it only as its thread
+ *       writes). Rounded down to a power-of-two number of 32-byte slots. A change applies to buffers created afterwards and to existing buffers at the
  *       next {@link #reset()}: the reset hands each live buffer a new ring that its owner installs at its
  *       next write, so the owner stays the only writer.</li>
  *   <li>overwrite, default on: a full buffer overwrites its oldest records (counted as overrun); off, it
- *       keeps them and drops new ones (counted as lost). Takes effect at each owner's next write.</li>
+ *       keeps them and drops new ones (counted as lost, the gap marked by a LOST record). Takes effect
+ *       at each owner's next write.</li>
+ *   <li>the ended-threads budget ({@link #setEndedBudgetKb}): what ended threads' unread records may
+ *       hold; see {@link #retireEnded()}.</li>
  *   <li>trace_clock, default {@code mono}; callers read {@link #clock()} per record.</li>
  * </ul>
  */

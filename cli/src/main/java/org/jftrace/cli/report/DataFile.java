@@ -58,6 +58,24 @@ public final class DataFile {
         return n;
     }
 
+    /** Records the traced JVMs wrote, in all streams. */
+    public long written() {
+        long n = 0;
+        for (Jvm j : jvms) {
+            n += j.written();
+        }
+        return n;
+    }
+
+    /** Records lost, in all streams. */
+    public long lost() {
+        long n = 0;
+        for (Jvm j : jvms) {
+            n += j.lost();
+        }
+        return n;
+    }
+
     /** The one-line warning for a truncated file, or null. */
     public String truncationWarning() {
         if (truncatedAt < 0) {

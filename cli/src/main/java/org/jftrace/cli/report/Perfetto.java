@@ -38,12 +38,8 @@ public final class Perfetto implements RecordSink, Calls.Listener {
     }
 
     private void run(DataFile data, Progress progress) throws IOException {
-        long written = 0;
-        long lost = 0;
-        for (Jvm j : data.jvms) {
-            written += j.written();
-            lost += j.lost();
-        }
+        long written = data.written();
+        long lost = data.lost();
         sb.append("{\"displayTimeUnit\":\"ns\",\"otherData\":{\"generator\":\"jftrace report\",\"jftrace\":");
         Json.str(sb, Loss.summary(lost, written) + (data.truncatedAt >= 0 ? "; the file is truncated (" + data.truncation
                 + ")" : "")).append(",\"records_written\":").append(written).append(",\"records_lost\":").append(lost)
