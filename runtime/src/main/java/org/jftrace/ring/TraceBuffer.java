@@ -77,8 +77,6 @@ abstract class TraceBufferProducerFields extends TraceBufferPad1 {
     long ticks;
     /** lost when the last LOST record was written: owner only. */
     long lostMarked;
-    /** The ring's size once grown: buffer_size_kb in slots (the first ring may be smaller). */
-    int targetSlots;
 
     TraceBufferProducerFields(final int id, final TraceBuffers instance, final boolean pooled,
                               final boolean dropOnly, final OwnerHistory owners) {
@@ -202,7 +200,6 @@ public final class TraceBuffer extends TraceBufferPad3 {
         super(id, instance, pooled, dropOnly, new OwnerHistory(historySize(pooled, slots)));
         final Ring r = new Ring(Math.min(slots, FIRST_SLOTS));
         r.growTo = slots;
-        this.targetSlots = slots;
         this.data = r.data;
         this.side = r.side;
         this.mask = r.mask;
@@ -377,11 +374,11 @@ public final class TraceBuffer extends TraceBufferPad3 {
             final boolean overwriting = instance.overwrite();
             // acquire: the consumer's copies of the slots it released are complete before we reuse them
             final long readable = Math.max((long) TAIL.getAcquire(this), ring.base);
-            if (h >= readable + ring.capacity && ring.slots() < targetSlots) {
+            if (h >= readable + ring.capacity && ring.slots() < ring.growTo) {
                 grow(h, Math.max(readable, h - ring.capacity));
             }
             final long newLimit;
-            if (ring.slots() < targetSlots) {
+            if (ring.slots() < ring.growTo) {
                 // come back here when this ring is full, to grow it
                 newLimit = Math.max(readable, ring.base) + ring.capacity;
                 room = newLimit - h;
@@ -428,8 +425,8 @@ public final class TraceBuffer extends TraceBufferPad3 {
      */
     private void grow(final long h, final long from) {
         final Ring old = ring;
-        final Ring r = new Ring(Math.min(targetSlots, old.slots() << 1));
-        r.growTo = targetSlots;
+        final Ring r = new Ring(Math.min(old.growTo, old.slots() << 1));
+        r.growTo = old.growTo;
         for (long p = from; p < h; p++) {
             final int o = ((int) p & old.mask) << RECORD_WORDS_SHIFT;
             final int n = ((int) p & r.mask) << RECORD_WORDS_SHIFT;
@@ -446,7 +443,6 @@ public final class TraceBuffer extends TraceBufferPad3 {
 
     private void install(final Ring r, final long h) {
         r.base = h;
-        targetSlots = r.growTo;
         data = r.data;
         side = r.side;
         mask = r.mask;
@@ -486,7 +482,7 @@ public final class TraceBuffer extends TraceBufferPad3 {
         overrunSkipped = 0;
         writtenBase = h;
         lostBase = (long) LOST.getAcquire(this);
-        if (slots != targetSlots) { // racy read of an owner field: at worst one more replacement
+        if (slots != ((Ring) RING.getAcquire(this)).growTo) {
             final Ring r = new Ring(Math.min(slots, FIRST_SLOTS));
             r.growTo = slots;
             PENDING_RING.setRelease(this, r);
