@@ -589,7 +589,7 @@ final class MethodSites extends AdviceAdapter {
                     desc = "(JLjava/lang/Object;)V";
             }
         }
-        invokeStatic(Type.getObjectType(RT + "Trampoline"), new org.objectweb.asm.commons.Method(name, desc));
+        invokeStatic(Type.getObjectType(RT + "Exits"), new org.objectweb.asm.commons.Method(name, desc));
     }
 
     private static Object frameType(Type t) {

@@ -8,7 +8,7 @@ import java.lang.invoke.MutableCallSite;
  * A site switched without {@code setTarget} on anything compiled code depends on.
  *
  * <p>Exit sites with a direct exit handler use this class; entry sites use the same scheme with hop
- * handles shared by a group's sites instead of built per site ({@link Trampoline.EntrySite},
+ * handles shared by a group's sites instead of built per site ({@link EntrySite},
  * {@link Hop}), because the JDK customizes every handle reached through {@code tail.dynamicInvoker()}
  * outside C2: one class and one compilation per site and switch here.
  *

@@ -31,13 +31,13 @@ final class Compactor implements Runnable {
 
     /** Queues {@code rec} if a site of it has reached {@code COMPACT_AT}. Caller holds Ftrace.LOCK. */
     static void consider(DynFtrace rec) {
-        for (Trampoline.EntrySite s : rec.sites) {
+        for (EntrySite s : rec.sites) {
             if (s.hops() >= ChainedSite.COMPACT_AT) {
                 INSTANCE.enqueue(rec);
                 return;
             }
         }
-        for (Trampoline.ExitSite s : rec.exitSites) {
+        for (ExitSite s : rec.exitSites) {
             if (s.isLinked() && s.hops() >= ChainedSite.COMPACT_AT) {
                 INSTANCE.enqueue(rec);
                 return;
@@ -74,7 +74,7 @@ final class Compactor implements Runnable {
                     DynFtrace rec = queue.poll();
                     queued.remove(rec);
                     try {
-                        Ftrace.relinkWhole(rec);
+                        FtraceReplaceCode.relinkWhole(rec);
                         relinked++;
                     } catch (Throwable t) {
                         FtraceLog.warn("cannot compact the sites of " + rec.name + ": " + t);

@@ -23,7 +23,7 @@ import java.util.List;
  * nothing (null), the ops of its frame ({@link Frame}), or an older DirectTarget's exit (boxed).
  * Immutable; a {@link Ftrace#modifyFtraceDirect} makes new ones.
  */
-final class DirectTarget {
+final class DirectTarget implements Binding {
 
     /** {@link #enterBoxed}'s answer when the original body must run. */
     static final Object KEEP = new Object();
@@ -376,6 +376,28 @@ final class DirectTarget {
         char k = ret.charAt(0);
         boolean ref = k == 'L' || k == '[';
         return ThreadCtx.current().signal.set(ref ? 0L : bitsOf(value), ref ? value : null, token);
+    }
+
+    // Binding: the direct ops alone.
+
+    @Override
+    public FtraceOps[] ops() {
+        return new FtraceOps[] {op};
+    }
+
+    @Override
+    public DirectTarget direct() {
+        return this;
+    }
+
+    @Override
+    public boolean savesRegs() {
+        return true;
+    }
+
+    @Override
+    public String opsColumn() {
+        return op.name;
     }
 
     @Override

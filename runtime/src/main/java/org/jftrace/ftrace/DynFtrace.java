@@ -29,19 +29,19 @@ public final class DynFtrace {
     final boolean legacy;
 
     /** The CALL_OPS literal. Written under Ftrace's lock (release), read by the slow path (acquire). */
-    volatile Object binding = OpsListFunc.NOP;
+    volatile Binding binding = OpsListFunc.NOP;
 
     // Guarded by Ftrace.LOCK.
-    Trampoline.EntrySite[] sites = new Trampoline.EntrySite[0];
+    EntrySite[] sites = new EntrySite[0];
     /** The exit, throw and replaced sites (see {@link Trampoline#exit}); relinked with the entry. */
-    Trampoline.ExitSite[] exitSites = new Trampoline.ExitSite[0];
+    ExitSite[] exitSites = new ExitSite[0];
     /** Whether the exit sites are bound to a direct exit handler now (so must be relinked on change). */
     boolean exitsDirect;
     PatchGroup group;
     /** The static key of {@link #linkKey}, once looked up. */
     StaticKey key;
-    /** An entry site made ahead of its bootstrap ({@link Ftrace#prelinkEntry}), until it claims it. */
-    Trampoline.EntrySite prelinked;
+    /** An entry site made ahead of its bootstrap ({@link FtraceReplaceCode#prelinkEntry}), until it claims it. */
+    EntrySite prelinked;
     int flags;
     /**
      * The agent's handle on this function's class, given to the {@link SitePlanter} to plant it (or
@@ -79,14 +79,13 @@ public final class DynFtrace {
 
     /** @return the number of ops tracing this function. */
     public int count() {
-        Object b = binding;
-        return b instanceof FtraceOps || b instanceof DirectTarget ? 1 : ((OpsListFunc) b).ops.length;
+        Binding b = binding;
+        return b instanceof OpsListFunc ? ((OpsListFunc) b).ops.length : 1;
     }
 
     /** @return the direct target of the function's direct ops, or null. */
     DirectTarget direct() {
-        Object b = binding;
-        return b instanceof DirectTarget ? (DirectTarget) b : b instanceof OpsListFunc ? ((OpsListFunc) b).direct : null;
+        return binding.direct();
     }
 
     boolean isConstructor() {

@@ -17,7 +17,7 @@ final class Frame extends Regs {
 
     static {
         try {
-            BINDING = java.lang.invoke.MethodHandles.lookup().findVarHandle(Frame.class, "binding", Object.class);
+            BINDING = java.lang.invoke.MethodHandles.lookup().findVarHandle(Frame.class, "binding", Binding.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -37,7 +37,7 @@ final class Frame extends Regs {
     /**
      * {@link #IDLE}, or the exit this active call takes ({@link #EXIT_POP}: one ops with no return
      * callback, the function tracer; {@link #EXIT_ONE}: one ops with one; else {@link #EXIT_FULL}): the
-     * first two are small enough for C2 to inline into the exit site ({@link Trampoline#exitV} and co.).
+     * first two are small enough for C2 to inline into the exit site ({@link Exits#exitV} and co.).
      * One field for both, so that an exit reads one byte to know whether and how to run.
      */
     byte state;
@@ -47,7 +47,7 @@ final class Frame extends Regs {
      * ops here and the next activation stores only a different one: a reference store is a G1 write
      * barrier per call. {@link ThreadCtx#forget} drops an ops from idle frames when it is unregistered.
      */
-    Object binding;
+    Binding binding;
     /** Which ops of the binding the entry called (bit i = list position i); set by the full activation only. */
     long calledMask;
     /** Per-ops call data of the first two ops ({@link #setData}); more only for longer lists. */
@@ -77,7 +77,7 @@ final class Frame extends Regs {
     }
 
     /** A CALL_OPS activation: its one ops is the binding, so there is no mask to store. */
-    void activate(int ip, Object binding, byte exitKind) {
+    void activate(int ip, Binding binding, byte exitKind) {
         if (dirty) {
             clearExtras();
         }
@@ -91,7 +91,7 @@ final class Frame extends Regs {
     }
 
     /** The activation of the list path and of ops with saved arguments (FL_SAVE_REGS). */
-    void activate(int ip, Object binding, long mask, Object receiver, Object[] args) {
+    void activate(int ip, Binding binding, long mask, Object receiver, Object[] args) {
         activate(ip, binding, EXIT_FULL);
         this.calledMask = mask;
         if (receiver != null || args != null) {
@@ -151,7 +151,7 @@ final class Frame extends Regs {
     }
 
     private int position(FtraceOps op) {
-        Object b = binding;
+        Binding b = binding;
         if (b == op) {
             return 0;
         }

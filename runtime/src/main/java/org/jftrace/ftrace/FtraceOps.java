@@ -28,7 +28,7 @@ import org.jftrace.filter.FilterHash;
  *       regs detour; at most one direct ops per function.</li>
  * </ul>
  */
-public final class FtraceOps {
+public final class FtraceOps implements Binding {
 
     /** FTRACE_OPS_FL_SAVE_REGS: give the callback the arguments. */
     public static final int FL_SAVE_REGS = 1 << 2;
@@ -189,6 +189,32 @@ public final class FtraceOps {
                 FtraceLog.warn("ops '" + name + "' threw " + t + " from its callback; it is no longer called");
             }
         }
+    }
+
+    // Binding: this ops alone (CALL_OPS). Public because interface methods are; cold paths only.
+
+    /** @return this ops, alone: the binding of a function it alone traces. */
+    @Override
+    public FtraceOps[] ops() {
+        return new FtraceOps[] {this};
+    }
+
+    /** @return null: an ops alone makes no direct call (a direct ops binds its {@code DirectTarget}). */
+    @Override
+    public DirectTarget direct() {
+        return null;
+    }
+
+    /** @return whether it has {@link #FL_SAVE_REGS}. */
+    @Override
+    public boolean savesRegs() {
+        return hasFlag(FL_SAVE_REGS);
+    }
+
+    /** @return its name, as enabled_functions shows it. */
+    @Override
+    public String opsColumn() {
+        return name;
     }
 
     @Override

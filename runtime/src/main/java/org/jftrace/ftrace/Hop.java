@@ -4,7 +4,7 @@ import java.lang.invoke.CallSite;
 
 /**
  * One link of an entry site's chain: the per-site constants that the chain's shared hop handles read
- * ({@link Trampoline.EntrySite}). A record because C2 trusts the final fields of records: bound into
+ * ({@link EntrySite}). A record because C2 trusts the final fields of records: bound into
  * the site's own target, a site's links are constants to the JIT, so it folds {@code ip} and each
  * {@code tail}'s target (a call site's target is folded with a dependency wherever the call site
  * object comes from) exactly as it folds a handle bound per site.

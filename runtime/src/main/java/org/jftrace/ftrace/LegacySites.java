@@ -22,6 +22,6 @@ public final class LegacySites {
     /** The entry: @return the token for the exits, or null. */
     public static Object entry(int ip, Object[] all) {
         DynFtrace rec = Ftrace.records().get(ip);
-        return rec == null ? null : Trampoline.slow(rec, all);
+        return rec == null ? null : EntryTrampoline.slow(rec, all);
     }
 }

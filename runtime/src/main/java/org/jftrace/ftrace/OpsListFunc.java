@@ -10,7 +10,7 @@ import java.util.Arrays;
  * so a call walks only the ops that trace this function. The empty list is the nop binding
  * ({@code ftrace_nop_ops}). Immutable.
  */
-final class OpsListFunc {
+final class OpsListFunc implements Binding {
 
     /** At most this many ops on one function: the per-call mask is a long. */
     static final int MAX_OPS_PER_FUNCTION = 64;
@@ -42,6 +42,30 @@ final class OpsListFunc {
 
     boolean sameOps(FtraceOps[] other, DirectTarget d) {
         return Arrays.equals(ops, other) && direct == d;
+    }
+
+    @Override
+    public FtraceOps[] ops() {
+        return ops;
+    }
+
+    @Override
+    public DirectTarget direct() {
+        return direct;
+    }
+
+    @Override
+    public boolean savesRegs() {
+        return saveRegs;
+    }
+
+    @Override
+    public String opsColumn() {
+        StringBuilder sb = new StringBuilder("ftrace_ops_list_func {");
+        for (int i = 0; i < ops.length; i++) {
+            sb.append(i == 0 ? "" : ", ").append(ops[i].name);
+        }
+        return sb.append('}').toString();
     }
 
     @Override

@@ -42,9 +42,9 @@ final class PatchGroup {
     private volatile boolean invalidated;
 
     /** The hop handles of this group's entry sites, per erased site type and binding (see {@link Hop}). */
-    private HashMap<MethodType, java.util.IdentityHashMap<Object, MethodHandle>> hops;
+    private HashMap<MethodType, java.util.IdentityHashMap<Binding, MethodHandle>> hops;
     private MethodType lastHopType;
-    private Object lastHopBinding;
+    private Binding lastHopBinding;
     private MethodHandle lastHop;
 
     final List<DynFtrace> members = new ArrayList<>();
@@ -84,24 +84,24 @@ final class PatchGroup {
 
     /**
      * The hop handle that every entry site of this group with {@code rec}'s binding and erased type
-     * {@code erased} shares ({@link Trampoline.EntrySite}): built once per group, binding and type.
+     * {@code erased} shares ({@link EntrySite}): built once per group, binding and type.
      */
     MethodHandle hop(DynFtrace rec, MethodType erased) {
-        Object b = rec.binding;
+        Binding b = rec.binding;
         if (b == lastHopBinding && erased == lastHopType) { // one binding and type per batch is the common case
             return lastHop;
         }
         if (hops == null) {
             hops = new HashMap<>();
         }
-        java.util.IdentityHashMap<Object, MethodHandle> byBinding = hops.get(erased);
+        java.util.IdentityHashMap<Binding, MethodHandle> byBinding = hops.get(erased);
         if (byBinding == null) {
             byBinding = new java.util.IdentityHashMap<>();
             hops.put(erased, byBinding);
         }
         MethodHandle h = byBinding.get(b);
         if (h == null) {
-            h = Trampoline.hop(this, rec, b, erased);
+            h = EntrySite.hop(this, rec, b, erased);
             byBinding.put(b, h);
         }
         lastHopBinding = b;

@@ -92,23 +92,23 @@ public final class PatchWarmup {
         for (int i = 0; i < sites; i++) {
             MethodType type = SHAPES[i % SHAPES.length];
             DynFtrace rec = new DynFtrace(0, "jftrace.warmup", null, null, type.parameterCount() > 0, false);
-            Trampoline.EntrySite site = new Trampoline.EntrySite(type);
+            EntrySite site = new EntrySite(type);
             rec.group = linked;
             linked.members.add(rec);
             site.link(linked, rec);
-            rec.sites = new Trampoline.EntrySite[] {site};
+            rec.sites = new EntrySite[] {site};
             recs.add(rec);
         }
         List<DynFtrace> full = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
-            Object binding = r % 2 == 1 ? OpsListFunc.NOP : r % 4 == 0 ? one : both;
+            Binding binding = r % 2 == 1 ? OpsListFunc.NOP : r % 4 == 0 ? one : both;
             for (DynFtrace rec : recs) {
                 rec.binding = binding;
             }
             full.clear();
-            Ftrace.switchBatch(recs, full);
+            FtraceReplaceCode.switchBatch(recs, full);
             for (DynFtrace rec : full) { // chains full after MAX_HOPS rounds: relinked like the Compactor does
-                for (Trampoline.EntrySite site : rec.sites) {
+                for (EntrySite site : rec.sites) {
                     site.link(rec.group, rec);
                 }
             }

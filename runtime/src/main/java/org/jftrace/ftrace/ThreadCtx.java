@@ -2,13 +2,8 @@ package org.jftrace.ftrace;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A thread's tracing state: its shadow stack of traced calls, its recursion guard, and the counter
@@ -42,10 +37,6 @@ final class ThreadCtx extends Regs {
             throw new ExceptionInInitializerError(e);
         }
     }
-
-    // Every context, weakly held, for the grace period. A dead thread's context is collected with it.
-    private static final Set<CtxRef> ALL = ConcurrentHashMap.newKeySet();
-    private static final ReferenceQueue<ThreadCtx> DEAD = new ReferenceQueue<>();
 
     /**
      * The owning thread, weakly: {@link #CACHE} holds contexts strongly, and must not keep the Thread
@@ -84,8 +75,7 @@ final class ThreadCtx extends Regs {
 
     private static ThreadCtx create() {
         ThreadCtx ctx = new ThreadCtx(Thread.currentThread());
-        expunge();
-        ALL.add(new CtxRef(ctx, DEAD));
+        GracePeriod.add(ctx);
         return ctx;
     }
 
@@ -93,12 +83,6 @@ final class ThreadCtx extends Regs {
     @Override
     public Thread thread() {
         return thread.get();
-    }
-
-    private static void expunge() {
-        for (Object r; (r = DEAD.poll()) != null; ) {
-            ALL.remove(r);
-        }
     }
 
     // The context lookup of every traced call. ThreadLocal.get() measured 4-6 ns in the trampoline
@@ -131,16 +115,16 @@ final class ThreadCtx extends Regs {
         return c;
     }
 
-    private static boolean isAlive(Thread t) {
+    static boolean isAlive(Thread t) {
         return t != null && t.isAlive();
     }
 
     // ---------------------------------------------------------------------------------------------
-    // The grace period
+    // Inside the trampoline: the thread's side of the grace period (GracePeriod is the other)
 
     /**
      * Enters the trampoline. The store is plain-cost (x86: a mov), made visible to the unregistering
-     * thread by the global safepoint it forces, not by a fence here: see Ftrace#synchronize.
+     * thread by the global safepoint it forces, not by a fence here: see {@link GracePeriod#synchronize}.
      *
      * @return the value to {@link #insideLeave leave} with, or -1 for a nested activation (the counter
      *         is already odd: a callback of an outer activation is running)
@@ -161,89 +145,56 @@ final class ThreadCtx extends Regs {
     }
 
     /**
-     * Drops {@code op} from every thread's context: from its idle frames (a CALL_OPS exit leaves its ops
-     * in its frame, {@link Frame#binding}) and from its ops-local values ({@link #local}). Otherwise an
+     * Drops {@code op} from this context: from its idle frames (a CALL_OPS exit leaves its ops in its
+     * frame, {@link Frame#binding}) and from its ops-local values ({@link #local}). Otherwise an
      * unregistered ops, and what its callback and its locals hold (a trace instance, a thread's buffer),
      * would stay reachable from every thread that traced with it and traces nothing more.
      *
-     * <p>Called after {@code op}'s grace period, under Ftrace's lock, before its slot is freed. No thread
-     * can activate a frame with op any more, nor with an ops already unregistered (none is registered
-     * again while the lock is held), so a frame bound to one of them is idle, or active in a call its
-     * entry reached before: left alone. Not so for an ops another unregister is still waiting for, or
-     * one that failed: a thread that passed its check just before may be activating a frame with it,
-     * keeping the binding it finds; those are left to their own unregister.
+     * <p>Called by another thread, after {@code op}'s grace period, under Ftrace's lock, before its slot
+     * is freed (see {@link GracePeriod#forget}). No thread can activate a frame with op any more, nor
+     * with an ops already unregistered (none is registered again while the lock is held), so a frame
+     * bound to one of them is idle, or active in a call its entry reached before: left alone. Not so
+     * for an ops another unregister is still waiting for, or one that failed: a thread that passed its
+     * check just before may be activating a frame with it, keeping the binding it finds; those are
+     * left to their own unregister.
      *
      * <p>A frame whose call was in flight keeps its ops after its pop (checking costs the pop 2 ns); the
-     * next call of forget, for any ops, drops it. An owner may meanwhile bind the same frame, or its
+     * next call of forget, for any ops, drops it. The owner may meanwhile bind the same frame, or its
      * one-entry local cache, to another ops: each compare-and-set here then fails, or the owner's later
      * store wins, as it must.
      */
-    static void forget(FtraceOps op) {
-        expunge();
+    void forget(FtraceOps op) {
+        for (Frame f : frames) { // a racy read: a frame added since is bound to a live ops
+            Binding b = f == null ? null : f.binding;
+            if ((b == op || (b instanceof FtraceOps && ((FtraceOps) b).state() == FtraceOps.STATE_UNREGISTERED))
+                    && !f.active()) {
+                Frame.BINDING.compareAndSet(f, b, (Binding) null);
+            }
+        }
+        // The owner stores its cache's owner, then (release) its value. Reading the value first, then
+        // the owner: if the owner is still op, v is op's value, and the value CAS fails if a new
+        // value has landed since, or precedes it (the owner's store then wins).
+        Object v = LAST_LOCAL_VALUE.getVolatile(this);
+        if (LAST_LOCAL_OWNER.getVolatile(this) == op && LAST_LOCAL_OWNER.compareAndSet(this, (Object) op, (Object) null)) {
+            LAST_LOCAL_VALUE.compareAndSet(this, v, (Object) null);
+        }
         int slot = op.slot;
-        for (CtxRef r : ALL) {
-            ThreadCtx c = r.get();
-            if (c == null) {
-                continue;
-            }
-            for (Frame f : c.frames) { // a racy read: a frame added since is bound to a live ops
-                Object b = f == null ? null : f.binding;
-                if ((b == op || (b instanceof FtraceOps && ((FtraceOps) b).state() == FtraceOps.STATE_UNREGISTERED))
-                        && !f.active()) {
-                    Frame.BINDING.compareAndSet(f, b, (Object) null);
-                }
-            }
-            // The owner stores its cache's owner, then (release) its value. Reading the value first, then
-            // the owner: if the owner is still op, v is op's value, and the value CAS fails if a new
-            // value has landed since, or precedes it (the owner's store then wins).
-            Object v = LAST_LOCAL_VALUE.getVolatile(c);
-            if (LAST_LOCAL_OWNER.getVolatile(c) == op && LAST_LOCAL_OWNER.compareAndSet(c, (Object) op, (Object) null)) {
-                LAST_LOCAL_VALUE.compareAndSet(c, v, (Object) null);
-            }
-            Object[] owners = c.localOwner; // racy: a copy the owner makes while growing may keep op
-            Object[] values = c.localValue;
-            if (slot >= 0 && slot < owners.length && slot < values.length && owners[slot] == op) {
-                values[slot] = null;
-                owners[slot] = null;
-            }
+        Object[] owners = localOwner; // racy: a copy the owner makes while growing may keep op
+        Object[] values = localValue;
+        if (slot >= 0 && slot < owners.length && slot < values.length && owners[slot] == op) {
+            values[slot] = null;
+            owners[slot] = null;
         }
     }
 
-    /**
-     * Waits until every thread that is inside the trampoline now has left it once. The caller must
-     * first have made its change visible to all threads (see {@link Ftrace#synchronize}).
-     */
-    static void awaitTrampolineExits() {
-        expunge();
-        List<ThreadCtx> inside = new ArrayList<>();
-        List<Long> seqs = new ArrayList<>();
-        Thread self = Thread.currentThread();
-        for (CtxRef r : ALL) {
-            ThreadCtx c = r.get();
-            if (c != null && !c.thread.refersTo(self)) { // a callback may unregister its own ops
-                long s = (long) SEQ.getVolatile(c);
-                if ((s & 1) != 0) {
-                    inside.add(c);
-                    seqs.add(s);
-                }
-            }
-        }
-        for (int i = 0; i < inside.size(); i++) {
-            ThreadCtx c = inside.get(i);
-            long s = seqs.get(i);
-            for (int spins = 0; (long) SEQ.getVolatile(c) == s && isAlive(c.thread.get()); spins++) {
-                if (spins < 100) {
-                    Thread.onSpinWait();
-                } else {
-                    try {
-                        Thread.sleep(1);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
-                }
-            }
-        }
+    /** The counter of {@link #insideEnter}: odd while this thread is inside the trampoline. */
+    long seqVolatile() {
+        return (long) SEQ.getVolatile(this);
+    }
+
+    /** Whether this context belongs to {@code t}. */
+    boolean ownedBy(Thread t) {
+        return thread.refersTo(t);
     }
 
     @Override
@@ -426,7 +377,7 @@ final class ThreadCtx extends Regs {
      * A function's entry: calls the entry callbacks of {@code binding} that admit this call and pushes
      * a frame. @return the frame (the token the exit sites get back), or null when nothing was called.
      */
-    Frame enter(Object binding, int ip, Object receiver, Object[] args) {
+    Frame enter(Binding binding, int ip, Object receiver, Object[] args) {
         long leave = insideEnter();
         try {
             int d = depth;
@@ -516,7 +467,7 @@ final class ThreadCtx extends Regs {
     }
 
     /** The list path's call of the direct ops of {@code binding}: boxed, caught like any callback. */
-    private static void callDirect(FtraceOps op, Object binding, Frame f) {
+    private static void callDirect(FtraceOps op, Binding binding, Frame f) {
         DirectTarget t = ((OpsListFunc) binding).direct;
         if (t == null || t.op != op) {
             return;
@@ -657,7 +608,7 @@ final class ThreadCtx extends Regs {
             }
             f.setReturn(retBits, retObj, thrown);
             long parent = d >= 2 ? frames[d - 2].ip : 0L;
-            Object binding = f.binding;
+            Binding binding = f.binding;
             if (binding instanceof FtraceOps) {
                 callRetfunc((FtraceOps) binding, ip, parent, f);
             } else {
@@ -679,12 +630,6 @@ final class ThreadCtx extends Regs {
                 depth = d - 1;
             }
             insideLeave(leave);
-        }
-    }
-
-    private static final class CtxRef extends WeakReference<ThreadCtx> {
-        CtxRef(ThreadCtx ctx, ReferenceQueue<ThreadCtx> q) {
-            super(ctx, q);
         }
     }
 }

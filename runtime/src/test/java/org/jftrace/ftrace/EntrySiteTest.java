@@ -15,19 +15,19 @@ class EntrySiteTest {
     private final FtraceOps op = new FtraceOps("chain", 0, (ip, parentIp, o, regs) -> calls.incrementAndGet());
 
     /** A private record and site, linked in a group of their own: no table or filter sees them. */
-    private static DynFtrace linked(Trampoline.EntrySite site) {
+    private static DynFtrace linked(EntrySite site) {
         DynFtrace rec = new DynFtrace(0, "chain", null, null, true, false);
         PatchGroup g = new PatchGroup(null);
         rec.group = g;
         g.members.add(rec);
         site.link(g, rec);
-        rec.sites = new Trampoline.EntrySite[] {site};
+        rec.sites = new EntrySite[] {site};
         return rec;
     }
 
     @Test
     void aSiteSwitchedToTheEndOfItsChainCallsExactlyItsBindingAfterEverySwitchAndIsThenRelinkedWhole() throws Throwable {
-        Trampoline.EntrySite site = new Trampoline.EntrySite(MethodType.methodType(Object.class, Object.class));
+        EntrySite site = new EntrySite(MethodType.methodType(Object.class, Object.class));
         DynFtrace rec = linked(site);
         MethodHandle call = site.dynamicInvoker();
 
@@ -39,24 +39,24 @@ class EntrySiteTest {
                 boolean on = s % 2 == 1;
                 rec.binding = on ? op : OpsListFunc.NOP;
                 full.clear();
-                Ftrace.switchBatch(List.of(rec), full);
+                FtraceReplaceCode.switchBatch(List.of(rec), full);
                 assertThat(full).as("switch %d", s).isEmpty();
                 assertThat(site.hops()).isEqualTo(s);
                 int before = calls.get();
                 Object token = call.invoke((Object) "x");
                 assertThat(calls.get() - before).as("callback calls after switch %d", s).isEqualTo(on ? 1 : 0);
                 if (token != null) {
-                    Trampoline.exitV(token);
+                    Exits.exitV(token);
                 }
             }
             rec.binding = op;
-            Ftrace.switchBatch(List.of(rec), full);
+            FtraceReplaceCode.switchBatch(List.of(rec), full);
             assertThat(full).containsExactly(rec); // used up: the caller relinks it whole
 
-            Ftrace.relinkWhole(rec);
+            FtraceReplaceCode.relinkWhole(rec);
             assertThat(site.hops()).isZero();
             int before = calls.get();
-            Trampoline.exitV(call.invoke((Object) "x"));
+            Exits.exitV(call.invoke((Object) "x"));
             assertThat(calls.get() - before).isEqualTo(1);
         } finally {
             op.setState(FtraceOps.STATE_UNREGISTERED);

@@ -26,17 +26,17 @@ class PatchWarmupTest {
         FtraceOps op = new FtraceOps("probe", 0, (ip, parentIp, o, regs) -> { });
         java.lang.invoke.MethodType type = java.lang.invoke.MethodType.methodType(Object.class, Object.class);
         DynFtrace rec = new DynFtrace(0, "probe", null, null, true, false);
-        Trampoline.EntrySite site = new Trampoline.EntrySite(type);
+        EntrySite site = new EntrySite(type);
         PatchGroup g = new PatchGroup(null);
         rec.group = g;
         g.members.add(rec);
         site.link(g, rec);
-        rec.sites = new Trampoline.EntrySite[] {site};
+        rec.sites = new EntrySite[] {site};
         java.lang.invoke.MethodHandle call = site.dynamicInvoker();
         assertThat(call.invoke((Object) "x")).isNull();
 
         rec.binding = op;
-        int[] counts = Ftrace.switchBatch(java.util.List.of(rec), new java.util.ArrayList<>());
+        int[] counts = FtraceReplaceCode.switchBatch(java.util.List.of(rec), new java.util.ArrayList<>());
 
         assertThat(counts).containsExactly(1, 1);
         assertThat(g.isInvalidated()).isTrue();

@@ -22,9 +22,9 @@ class StaticKeyTest {
         int a = function("keytest/one/A", "run");
         int b = function("keytest/one/B", "run");
         int other = function("keytest/two/C", "run");
-        MutableCallSite key = Ftrace.linkKey(a);
-        assertThat(Ftrace.linkKey(b)).as("one key per package").isSameAs(key);
-        assertThat(Ftrace.linkKey(other)).isNotSameAs(key);
+        MutableCallSite key = FtraceReplaceCode.linkKey(a);
+        assertThat(FtraceReplaceCode.linkKey(b)).as("one key per package").isSameAs(key);
+        assertThat(FtraceReplaceCode.linkKey(other)).isNotSameAs(key);
         assertThat(says(key)).isFalse();
 
         FtraceOps first = new FtraceOps("key-first", 0, (ip, parentIp, o, regs) -> { });
@@ -34,7 +34,7 @@ class StaticKeyTest {
         try {
             Ftrace.registerFtraceFunction(first);
             assertThat(says(key)).isTrue();
-            assertThat(says(Ftrace.linkKey(other))).as("another package's key").isFalse();
+            assertThat(says(FtraceReplaceCode.linkKey(other))).as("another package's key").isFalse();
 
             Ftrace.registerFtraceFunction(second);
             Ftrace.unregisterFtraceFunction(first);
@@ -43,7 +43,7 @@ class StaticKeyTest {
             Ftrace.setFilter(second, "keytest.one.B.run", true);
             assertThat(says(key)).isTrue();
             Ftrace.setFilter(second, "keytest.two.*", true);
-            assertThat(says(Ftrace.linkKey(other))).isTrue();
+            assertThat(says(FtraceReplaceCode.linkKey(other))).isTrue();
             // Nothing of the package is traced any more: its key goes off after the delay, not in the
             // batch (see StaticKey), unless the package is traced again first.
             turnOffDueKeys();
@@ -57,7 +57,7 @@ class StaticKeyTest {
         }
         turnOffDueKeys();
         assertThat(says(key)).isFalse();
-        assertThat(says(Ftrace.linkKey(other))).isFalse();
+        assertThat(says(FtraceReplaceCode.linkKey(other))).isFalse();
     }
 
     /** What the background thread does once the delay has passed. */
@@ -70,7 +70,7 @@ class StaticKeyTest {
     @Test
     void aKeyTracedAgainWithinItsDelayNeverGoesOff() throws Throwable {
         int f = function("keytest/again/F", "run");
-        MutableCallSite key = Ftrace.linkKey(f);
+        MutableCallSite key = FtraceReplaceCode.linkKey(f);
         FtraceOps op = new FtraceOps("key-again", 0, (ip, parentIp, o, regs) -> { });
         Ftrace.setFilter(op, "keytest.again.*", true);
         Ftrace.registerFtraceFunction(op);
@@ -97,7 +97,7 @@ class StaticKeyTest {
         Ftrace.registerFtraceFunction(all);
         try {
             int late = function("keytest/late/D", "run");
-            assertThat(says(Ftrace.linkKey(late))).isTrue();
+            assertThat(says(FtraceReplaceCode.linkKey(late))).isTrue();
         } finally {
             Ftrace.unregisterFtraceFunction(all);
         }
@@ -107,6 +107,6 @@ class StaticKeyTest {
     void constructorsOfAPackageHaveTheirOwnKey() {
         int m = function("keytest/ctor/E", "run");
         int c = function("keytest/ctor/E", "<init>");
-        assertThat(Ftrace.linkKey(c)).isNotSameAs(Ftrace.linkKey(m));
+        assertThat(FtraceReplaceCode.linkKey(c)).isNotSameAs(FtraceReplaceCode.linkKey(m));
     }
 }

@@ -198,7 +198,7 @@ class ThreadCtxTest {
         assertThat(f[2].binding).isSameAs(kept);
 
         gone.setState(FtraceOps.STATE_REMOVING); // what unregister does before the grace period
-        ThreadCtx.forget(gone);
+        GracePeriod.forget(gone);
 
         assertThat(f[1].binding).as("the idle frame of the unregistered ops").isNull();
         assertThat(f[2].binding).as("the idle frame of another ops").isSameAs(kept);
@@ -211,12 +211,12 @@ class ThreadCtxTest {
         assertThat(f[0].binding).as("a pop keeps its ops").isSameAs(gone);
 
         kept.setState(FtraceOps.STATE_REMOVING); // another unregister, still in its grace period
-        ThreadCtx.forget(new FtraceOps("later", 0, (ip, parentIp, o, regs) -> { })); // while gone's is not over
+        GracePeriod.forget(new FtraceOps("later", 0, (ip, parentIp, o, regs) -> { })); // while gone's is not over
         assertThat(f[0].binding).as("an ops whose unregister has not returned").isSameAs(gone);
         assertThat(f[2].binding).as("an ops whose grace period is not over").isSameAs(kept);
 
         gone.setState(FtraceOps.STATE_UNREGISTERED); // what unregister does after forget
-        ThreadCtx.forget(new FtraceOps("later", 0, (ip, parentIp, o, regs) -> { })); // any later unregister
+        GracePeriod.forget(new FtraceOps("later", 0, (ip, parentIp, o, regs) -> { })); // any later unregister
         assertThat(f[0].binding).as("the next forget drops every unregistered ops").isNull();
         assertThat(f[2].binding).isSameAs(kept);
     }

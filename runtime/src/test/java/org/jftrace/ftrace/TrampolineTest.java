@@ -17,18 +17,18 @@ class TrampolineTest {
         int ip = Ftrace.addFunction(null, "trampolinetest/A", "run", "()V", true, "trampolinetest", false);
 
         CallSite key = Trampoline.site(LOOKUP, "jftrace_key", MethodType.methodType(boolean.class), ip);
-        assertThat(key).as("the package's static key").isSameAs(Ftrace.linkKey(ip));
+        assertThat(key).as("the package's static key").isSameAs(FtraceReplaceCode.linkKey(ip));
 
         CallSite entry = Trampoline.site(LOOKUP, "jftrace_entry", MethodType.methodType(Object.class), ip);
-        assertThat(entry).isInstanceOf(Trampoline.EntrySite.class);
+        assertThat(entry).isInstanceOf(EntrySite.class);
         assertThat((Object) entry.dynamicInvoker().invokeExact()).as("nothing traces the function").isNull();
 
         CallSite exit = Trampoline.site(LOOKUP, "jftrace_exit", MethodType.methodType(void.class, Object.class), ip);
-        assertThat(exit).isInstanceOf(Trampoline.ExitSite.class);
-        assertThat(((Trampoline.ExitSite) exit).isThrow).isFalse();
+        assertThat(exit).isInstanceOf(ExitSite.class);
+        assertThat(((ExitSite) exit).isThrow).isFalse();
         CallSite thrown = Trampoline.site(LOOKUP, "jftrace_throw",
                 MethodType.methodType(void.class, Throwable.class, Object.class), ip);
-        assertThat(((Trampoline.ExitSite) thrown).isThrow).isTrue();
+        assertThat(((ExitSite) thrown).isThrow).isTrue();
 
         CallSite unknown = Trampoline.site(LOOKUP, "not_ours", MethodType.methodType(Object.class), ip);
         assertThat(unknown).isInstanceOf(ConstantCallSite.class);
