@@ -14,6 +14,8 @@ import org.jftrace.control.TracefsControl;
 import org.jftrace.data.TraceDrain;
 import org.jftrace.ring.TraceBuffers;
 import org.jftrace.ftrace.Ftrace;
+import org.jftrace.ftrace.JdkSites;
+import org.jftrace.ftrace.NotraceList;
 import org.jftrace.ftrace.PatchWarmup;
 import org.jftrace.trace.Tracefs;
 
@@ -75,9 +77,15 @@ public final class Agent implements AttachHandler {
         }
         SiteTransformer t = new SiteTransformer(inst, new ClassSelector(List.of(), List.of()), check);
         SelectingTransformer s = new SelectingTransformer(t, selector);
+        selector.onRefusal(t);
         Agent a = new Agent(opts, inst, t, s);
         instance = a;
         inst.addTransformer(s, true);
+        if (selector.selectsJdk()) {
+            // The JDK classes the include names are loaded already: they get their sites now.
+            JdkSites.prepare();
+            a.late.retransformLoaded(selector);
+        }
         ControlServer.setAttachHandler(a);
         if (!"0".equals(opts.get("control", "1"))) {
             startControl();
@@ -102,11 +110,17 @@ public final class Agent implements AttachHandler {
         if (output != null || data != null) {
             String streamed = data;
             boolean summary = !"0".equals(opts.get("data_summary", "1"));
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> a.writeTrace(output, streamed, summary), "jftrace-output"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                JdkSites.markTracerThread();
+                a.writeTrace(output, streamed, summary);
+            }, "jftrace-output"));
         }
         String report = opts.get("report", null);
         if (report != null || opts.has("verbose")) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> a.writeReport(report), "jftrace-report"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                JdkSites.markTracerThread();
+                a.writeReport(report);
+            }, "jftrace-report"));
         }
         if (attached && LateAttach.tracesSomething(opts)) {
             a.attachFromAgentmain(args);
@@ -215,6 +229,7 @@ public final class Agent implements AttachHandler {
         Thread t = new Thread(new Runnable() { // not a lambda: see ControlServer.start
             @Override
             public void run() {
+                JdkSites.markTracerThread();
                 try {
                     Thread.sleep(2000);
                 } catch (InterruptedException e) {
@@ -389,9 +404,15 @@ public final class Agent implements AttachHandler {
         sb.append("# methods with sites: ").append(methodsWithSites()).append('\n');
         sb.append("# methods left without sites: ").append(transformer.methodsWithout.get()).append('\n');
         sb.append("# classes scanned, with sites once a filter selects them: ").append(selecting.classesScanned.get()).append('\n');
+        sb.append("# JDK intrinsic candidates left without sites: ").append(transformer.intrinsics.get()).append('\n');
         Map<String, String> skipped = skippedClasses();
         sb.append("# classes left unchanged: ").append(skipped.size()).append('\n');
         skipped.forEach((c, r) -> sb.append(c).append('\t').append(r).append('\n'));
+        Map<String, String> notraced = new TreeMap<>(transformer.notraced());
+        sb.append("# JDK classes an include named that the notrace list refuses: ").append(notraced.size()).append('\n');
+        notraced.forEach((c, r) -> sb.append(c).append('\t').append(r).append('\n'));
+        sb.append("# the notrace list: never given sites, whatever include says\n");
+        NotraceList.describe().lines().forEach(l -> sb.append("#   ").append(l).append('\n'));
         return sb.toString();
     }
 

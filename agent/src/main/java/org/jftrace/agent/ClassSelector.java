@@ -3,28 +3,50 @@ package org.jftrace.agent;
 import java.util.ArrayList;
 import java.util.List;
 import org.jftrace.filter.Glob;
+import org.jftrace.ftrace.NotraceList;
 
 /**
  * Which classes get sites: the agent's {@code include} and {@code exclude} globs over dotted class
  * names. By default every class outside the JDK and jftrace itself.
  *
- * <p>Classes of the boot and platform loaders (the JDK) are never instrumented by this version: the
- * trampoline itself runs on them, and tracing them would recurse.
+ * <p>JDK classes (the boot and platform loaders', and JDK packages) get sites only from an
+ * {@code include} glob that names a JDK package ({@code java.util.*}: see
+ * {@link NotraceList#namesJdk}), and never those on the {@link NotraceList}: those are handed to
+ * {@link #refused}, for the report.
  */
 final class ClassSelector {
 
-    private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
+    /** Told of each JDK class an include names but the notrace list refuses: (dotted name, reason). */
+    interface Refusals {
+        void refused(String className, String reason);
+    }
 
     private final List<Glob> include = new ArrayList<>();
+    private final List<Glob> includeJdk = new ArrayList<>();
     private final List<Glob> exclude = new ArrayList<>();
+    private volatile Refusals refused;
 
+    /** @throws IllegalArgumentException for an include that can select only classes that never get sites */
     ClassSelector(List<String> includes, List<String> excludes) {
         for (String s : includes) {
-            include.add(Glob.compile(s));
+            String why = NotraceList.coveringReason(s);
+            if (why != null) {
+                throw new IllegalArgumentException("include '" + s + "' selects only classes that never get sites ("
+                        + why + ")");
+            }
+            Glob g = Glob.compile(s);
+            include.add(g);
+            if (NotraceList.namesJdk(s)) {
+                includeJdk.add(g);
+            }
         }
         for (String s : excludes) {
             exclude.add(Glob.compile(s));
         }
+    }
+
+    void onRefusal(Refusals r) {
+        refused = r;
     }
 
     /**
@@ -35,36 +57,48 @@ final class ClassSelector {
         return !include.isEmpty();
     }
 
+    /** Whether an include names JDK packages, whose loaded classes must be retransformed at startup. */
+    boolean selectsJdk() {
+        return !includeJdk.isEmpty();
+    }
+
     boolean selects(ClassLoader loader, String internalName) {
-        if (loader == null || loader == PLATFORM) {
+        if (internalName.startsWith("org/jftrace/") || internalName.startsWith("com/sun/proxy/")
+                || internalName.equals("module-info") || internalName.endsWith("/package-info")) {
             return false;
         }
-        // JDK packages defined by other loaders are still the JDK: reflection's generated accessors
-        // (jdk.internal.reflect.GeneratedMethodAccessor*, in a DelegatingClassLoader), proxies.
-        if (internalName.startsWith("org/jftrace/") || internalName.startsWith("java/")
-                || internalName.startsWith("jdk/") || internalName.startsWith("sun/")
-                || internalName.startsWith("com/sun/proxy/") || internalName.equals("module-info")
-                || internalName.endsWith("/package-info")) {
-            return false;
-        }
-        String name = internalName.replace('/', '.');
-        if (!include.isEmpty()) {
-            boolean in = false;
-            for (Glob g : include) {
-                if (g.matches(name)) {
-                    in = true;
-                    break;
+        String name;
+        if (NotraceList.isJdk(loader, internalName)) {
+            if (includeJdk.isEmpty()) {
+                return false;
+            }
+            name = internalName.replace('/', '.');
+            if (!matchesAny(includeJdk, name)) {
+                return false;
+            }
+            String why = NotraceList.reason(internalName);
+            if (why != null) {
+                Refusals r = refused;
+                if (r != null) {
+                    r.refused(name, why);
                 }
+                return false;
             }
-            if (!in) {
+        } else {
+            name = internalName.replace('/', '.');
+            if (!include.isEmpty() && !matchesAny(include, name)) {
                 return false;
             }
         }
-        for (Glob g : exclude) {
+        return !matchesAny(exclude, name);
+    }
+
+    private static boolean matchesAny(List<Glob> globs, String name) {
+        for (Glob g : globs) {
             if (g.matches(name)) {
-                return false;
+                return true;
             }
         }
-        return true;
+        return false;
     }
 }

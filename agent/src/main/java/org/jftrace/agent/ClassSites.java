@@ -2,10 +2,12 @@ package org.jftrace.agent;
 
 import java.util.Set;
 import org.jftrace.ftrace.Ftrace;
+import org.jftrace.ftrace.NotraceList;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.AnnotationNode;
 import org.objectweb.asm.tree.InsnList;
 import org.objectweb.asm.tree.MethodNode;
 
@@ -19,10 +21,13 @@ final class ClassSites extends ClassVisitor {
     private final Set<String> skipMethods;
     private final boolean check;
     private final Object classKey;
+    private final boolean jdk;
     private String owner;
     private boolean legacy;
     int methodsWithSites;
     int methodsWithout;
+    /** The JDK's intrinsic candidates left without sites (see {@link NotraceList#INTRINSIC}). */
+    int intrinsics;
     /** Methods kept unchanged because their code with sites failed the {@link SiteCheck}: name+desc: why. */
     final java.util.List<String> failedCheck = new java.util.ArrayList<>();
 
@@ -33,7 +38,14 @@ final class ClassSites extends ClassVisitor {
 
     /** @param classKey the agent's handle on the class, for planting it again (see {@code Ftrace.addFunction}) */
     ClassSites(ClassVisitor cv, ClassLoader loader, String module, Set<String> skipMethods, boolean check, Object classKey) {
+        this(cv, loader, module, skipMethods, check, classKey, false);
+    }
+
+    /** @param jdk a JDK class: static sites behind the key (see {@code JdkSites}), intrinsics left alone */
+    ClassSites(ClassVisitor cv, ClassLoader loader, String module, Set<String> skipMethods, boolean check, Object classKey,
+               boolean jdk) {
         super(Opcodes.ASM9, cv);
+        this.jdk = jdk;
         this.classKey = classKey;
         this.loader = loader;
         this.module = module;
@@ -59,17 +71,29 @@ final class ClassSites extends ClassVisitor {
             return mv;
         }
         boolean hasReceiver = (access & Opcodes.ACC_STATIC) == 0;
-        int ip = Ftrace.addFunction(loader, owner, name, desc, hasReceiver, module, legacy, classKey, true);
-        // Buffered, so the sites know the method's number of returns before they are planted.
+        // Buffered, so the sites know the method's number of returns (and its annotations) before
+        // they are planted.
         MethodVisitor out = mv;
         return new MethodNode(Opcodes.ASM9, access, name, desc, signature, exceptions) {
             @Override
             public void visitEnd() {
+                if (jdk && intrinsic(visibleAnnotations, invisibleAnnotations)) {
+                    accept(out); // unchanged, and not a function: see NotraceList.INTRINSIC
+                    methodsWithout++;
+                    intrinsics++;
+                    return;
+                }
+                // A JDK function's sites are static calls, as an old class file's (DynFtrace.legacy).
+                int ip = Ftrace.addFunction(loader, owner, this.name, this.desc, hasReceiver, module, legacy,
+                        classKey, true, jdk && !legacy);
                 MethodNode withSites = check ? new MethodNode(Opcodes.ASM9, this.access, this.name, this.desc,
                         this.signature, this.exceptions.toArray(new String[0])) : null;
                 MethodSites sites = new MethodSites(check ? withSites : out, this.access, this.name, this.desc, owner,
-                        ip, legacy, returns(instructions), codeSize(instructions) >= KEY_MIN_SIZE,
+                        ip, legacy, jdk, returns(instructions), codeSize(instructions) >= KEY_MIN_SIZE,
                         "<init>".equals(this.name) && severalSuperCalls(instructions), legacy || Ftrace.entryArgs(ip));
+                if (jdk && !legacy) {
+                    sites.jdkKey(Ftrace.jdkKeySlot(ip));
+                }
                 accept(sites.withAnalyzer(owner));
                 if (!check) {
                     methodsWithSites++;
@@ -86,6 +110,23 @@ final class ClassSites extends ClassVisitor {
                 }
             }
         };
+    }
+
+    /** Whether a method carries the JDK's intrinsic-candidate annotation (JDK 16+, and its older name). */
+    static boolean intrinsic(java.util.List<AnnotationNode> visible, java.util.List<AnnotationNode> invisible) {
+        return hasIntrinsic(visible) || hasIntrinsic(invisible);
+    }
+
+    private static boolean hasIntrinsic(java.util.List<AnnotationNode> as) {
+        if (as != null) {
+            for (AnnotationNode a : as) {
+                if (a.desc.equals("Ljdk/internal/vm/annotation/IntrinsicCandidate;")
+                        || a.desc.equals("Ljdk/internal/HotSpotIntrinsicCandidate;")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**

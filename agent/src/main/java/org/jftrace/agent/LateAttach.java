@@ -80,6 +80,7 @@ final class LateAttach {
             }
         }
         ClassSelector selector = new ClassSelector(o.list("include"), o.list("exclude"));
+        selector.onRefusal(selecting.refusals());
         Tracefs fs = Tracefs.jvm();
         String instance = o.get("instance", null);
         String prefix = instance == null ? "" : "instances/" + instance + "/";
@@ -199,6 +200,14 @@ final class LateAttach {
                 sb.append("; see jftrace PID cat jftrace/report");
             }
             return sb.toString();
+        }
+    }
+
+    /** Gives the loaded classes {@code selector} selects their sites now (the JDK's, at startup). */
+    void retransformLoaded(ClassSelector selector) {
+        Retransformed r = retransform(selector);
+        if (!r.failed.isEmpty()) {
+            System.err.println("jftrace: " + r.failed.size() + " loaded classes could not get sites (see the report)");
         }
     }
 

@@ -71,6 +71,12 @@ final class MethodSites extends AdviceAdapter {
     private final boolean isStatic;
     private final boolean isConstructor;
     private final boolean legacy;
+    /** A JDK class: static entry and exits behind the key (see {@code JdkSites}), no live patching. */
+    private final boolean jdk;
+    /** The JDK key's slot: the {@code JdkKeys} field the key reads. */
+    private int jdkKeySlot = -1;
+    /** Whether the entry and exits are {@code invokestatic} calls: old class files and the JDK. */
+    private final boolean staticCalls;
     private final boolean frames;
     private final int ip;
     private final boolean key;
@@ -110,11 +116,19 @@ final class MethodSites extends AdviceAdapter {
 
     MethodSites(MethodVisitor mv, int access, String name, String desc, String owner, int ip, boolean legacy,
             int returns, boolean key, boolean severalSuperCalls, boolean entryArgs) {
+        this(mv, access, name, desc, owner, ip, legacy, false, returns, key, severalSuperCalls, entryArgs);
+    }
+
+    /** @param jdk a JDK class's method: every method gets the key, its entry and exits are static calls */
+    MethodSites(MethodVisitor mv, int access, String name, String desc, String owner, int ip, boolean legacy, boolean jdk,
+            int returns, boolean key, boolean severalSuperCalls, boolean entryArgs) {
         super(Opcodes.ASM9, mv, access, name, desc);
         this.owner = owner;
         this.isStatic = (access & ACC_STATIC) != 0;
         this.isConstructor = "<init>".equals(name);
         this.legacy = legacy;
+        this.jdk = jdk && !legacy;
+        this.staticCalls = legacy || jdk;
         this.frames = !legacy;
         this.ip = ip;
         this.returnType = Type.getReturnType(desc);
@@ -123,9 +137,17 @@ final class MethodSites extends AdviceAdapter {
         // the shared block 8-9 once: fewer bytes from two returns on. Constructors keep theirs (their
         // exit passes the receiver), and old class files carry no stack map frames to merge with.
         this.sharedExit = returns >= 2 && !isConstructor && !legacy;
-        this.key = key && !legacy;
+        // A JDK method's entry is a static call that reads the function's binding: without the key
+        // in front, that would run on every call while nothing is traced.
+        this.key = (key || this.jdk) && !legacy;
         this.earlyToken = severalSuperCalls && isConstructor && !legacy;
-        this.entryArgs = entryArgs;
+        this.entryArgs = entryArgs && !this.jdk;
+    }
+
+    /** Sets the {@code JdkKeys} slot a JDK method's key reads. */
+    MethodSites jdkKey(int slot) {
+        this.jdkKeySlot = slot;
+        return this;
     }
 
     /**
@@ -150,7 +172,7 @@ final class MethodSites extends AdviceAdapter {
         if (token < 0) {
             token = newLocal(OBJECT);
         }
-        patchable = !legacy && !isConstructor;
+        patchable = !staticCalls && !isConstructor;
         Object[] keyFrame = key ? localsAtEntry() : null;
         if (patchable || keyFrame != null) {
             mv.visitInsn(ACONST_NULL);
@@ -164,11 +186,19 @@ final class MethodSites extends AdviceAdapter {
             // The static key: while nothing in the package is traced, C2 folds this branch and never
             // parses the entry site below (see StaticKey).
             skip = new Label();
-            invokeDynamic("jftrace_key", "()Z", SITE_BSM, ip);
+            if (jdk) { // a field and invokeExact: no bootstrap to run (see JdkKeys)
+                mv.visitFieldInsn(GETSTATIC, RT + "JdkKeys", "K" + jdkKeySlot, "Ljava/lang/invoke/MethodHandle;");
+                mv.visitMethodInsn(INVOKEVIRTUAL, "java/lang/invoke/MethodHandle", "invokeExact", "()Z", false);
+            } else {
+                invokeDynamic("jftrace_key", "()Z", SITE_BSM, ip);
+            }
             mv.visitJumpInsn(IFEQ, skip);
         }
         if (legacy) {
             legacyEntry();
+        } else if (jdk) {
+            push(ip);
+            invokeStatic(Type.getObjectType(RT + "JdkSites"), new org.objectweb.asm.commons.Method("entry", "(I)Ljava/lang/Object;"));
         } else if (!entryArgs) {
             // The bare entry: one type for every method, so the JDK makes its method handles once, not
             // once per signature. A function that comes to need its arguments is planted again.
@@ -544,11 +574,11 @@ final class MethodSites extends AdviceAdapter {
 
     /** Stack: [value] → calls the exit site with (value, token). */
     private void exitSite(Type value) {
-        if (legacy && value != null && value.getSort() >= Type.BOOLEAN && value.getSort() <= Type.INT) {
+        if (staticCalls && value != null && value.getSort() >= Type.BOOLEAN && value.getSort() <= Type.INT) {
             mv.visitInsn(I2L); // invokestatic has no adapters: widen here, as the indy target does
         }
         loadLocal(token);
-        if (legacy) {
+        if (staticCalls) {
             legacyExit(value, false);
             return;
         }
@@ -650,7 +680,7 @@ final class MethodSites extends AdviceAdapter {
             } else {
                 dup();
                 loadLocal(token);
-                if (legacy) {
+                if (staticCalls) {
                     legacyExit(null, true);
                 } else {
                     invokeDynamic("jftrace_throw", "(Ljava/lang/Throwable;Ljava/lang/Object;)V", SITE_BSM, ip);

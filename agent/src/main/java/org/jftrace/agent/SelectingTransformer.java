@@ -11,6 +11,7 @@ import java.util.WeakHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jftrace.ftrace.Ftrace;
+import org.jftrace.ftrace.JdkSites;
 
 /**
  * The transformer the agent registers. A class that an eager selector selects (an {@code include}:
@@ -35,6 +36,11 @@ final class SelectingTransformer implements ClassFileTransformer {
     SelectingTransformer(SiteTransformer sites, ClassSelector first) {
         this.sites = sites;
         selectors.add(first);
+    }
+
+    /** Where selectors report the JDK classes the notrace list refuses. */
+    ClassSelector.Refusals refusals() {
+        return sites;
     }
 
     void addSelector(ClassSelector s) {
@@ -100,9 +106,15 @@ final class SelectingTransformer implements ClassFileTransformer {
             }
         }
         long t0 = System.nanoTime();
-        byte[] out = sites.transform(module, loader, className, redefined, pd, bytes, key);
+        long inside = JdkSites.enterTracerCode(); // the JDK methods planting calls are not traced
+        byte[] out;
+        try {
+            out = sites.transform(module, loader, className, redefined, pd, bytes, key);
+        } finally {
+            JdkSites.leaveTracerCode(inside);
+        }
         transformNanos.addAndGet(System.nanoTime() - t0);
-        if (out != null && loader != null) {
+        if (out != null) { // the boot loader's classes too: WeakHashMap takes a null key
             synchronized (instrumented) {
                 Set<String> s = instrumented.get(loader);
                 if (s == null) {

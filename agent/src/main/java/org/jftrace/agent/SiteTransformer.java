@@ -12,6 +12,7 @@ import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jftrace.ftrace.FtraceLog;
+import org.jftrace.ftrace.NotraceList;
 import org.jftrace.ftrace.Trampoline;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassWriter;
@@ -24,7 +25,7 @@ import org.objectweb.asm.MethodTooLargeException;
  * records the reason in {@link #skipped()}. A method that the sites would push over the JVM's 64 KiB
  * code limit keeps its original code, and the rest of its class gets sites.
  */
-final class SiteTransformer implements ClassFileTransformer {
+final class SiteTransformer implements ClassFileTransformer, ClassSelector.Refusals {
 
     private final Instrumentation inst;
     private final ClassSelector selector;
@@ -35,11 +36,26 @@ final class SiteTransformer implements ClassFileTransformer {
     final AtomicLong classesInstrumented = new AtomicLong();
     final AtomicLong methodsWithSites = new AtomicLong();
     final AtomicLong methodsWithout = new AtomicLong();
+    /** JDK intrinsic candidates left without sites. */
+    final AtomicLong intrinsics = new AtomicLong();
+    /** JDK classes an include named but the notrace list refused: class name (dotted) to reason. */
+    private final Map<String, String> notraced = new ConcurrentHashMap<>();
 
     SiteTransformer(Instrumentation inst, ClassSelector selector, boolean check) {
         this.inst = inst;
         this.selector = selector;
         this.check = check;
+    }
+
+    /** Records a JDK class an include named but the notrace list refused. */
+    @Override
+    public void refused(String className, String reason) {
+        notraced.put(className, reason);
+    }
+
+    /** JDK classes an include named but the notrace list refused, with the reason. */
+    Map<String, String> notraced() {
+        return notraced;
     }
 
     /** Classes left unchanged, with the reason: class name (dotted) to reason. */
@@ -56,7 +72,14 @@ final class SiteTransformer implements ClassFileTransformer {
     /** As {@link #transform(Module, ClassLoader, String, Class, ProtectionDomain, byte[])}, with the class's key. */
     byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined,
                      ProtectionDomain pd, byte[] bytes, ClassKey key) {
-        if (className == null || !selector.selects(loader, className)) {
+        if (className == null) {
+            return null;
+        }
+        boolean jdk = NotraceList.isJdk(loader, className);
+        // The selecting transformer chose a JDK class from an include that names its package; the
+        // notrace list is checked again here, as the last word.
+        if (jdk ? NotraceList.reason(className) != null || className.startsWith("com/sun/proxy/")
+                : !selector.selects(loader, className)) {
             return null;
         }
         try {
@@ -69,7 +92,7 @@ final class SiteTransformer implements ClassFileTransformer {
                 // module, where the runtime the sites link to lives.
                 inst.redefineModule(module, Set.of(Trampoline.class.getModule()), Map.of(), Map.of(), Set.of(), Map.of());
             }
-            return instrument(module, loader, className, pd, bytes, key);
+            return instrument(module, loader, className, pd, bytes, key, jdk);
         } catch (Throwable t) {
             skip(className, t.toString());
             return null;
@@ -77,20 +100,21 @@ final class SiteTransformer implements ClassFileTransformer {
     }
 
     private byte[] instrument(Module module, ClassLoader loader, String className, ProtectionDomain pd, byte[] bytes,
-                              ClassKey key) {
+                              ClassKey key, boolean jdk) {
         ClassReader cr = new ClassReader(bytes);
         boolean legacy = cr.readUnsignedShort(6) < 51;
         String mod = moduleName(module, pd);
         Set<String> skipMethods = new HashSet<>();
         for (int attempt = 0; ; attempt++) {
             ClassWriter cw = new ClassWriter(cr, ClassWriter.COMPUTE_MAXS);
-            ClassSites cs = new ClassSites(cw, loader, mod, skipMethods, check, key);
+            ClassSites cs = new ClassSites(cw, loader, mod, skipMethods, check, key, jdk);
             cr.accept(cs, legacy ? ClassReader.SKIP_FRAMES : ClassReader.EXPAND_FRAMES);
             try {
                 byte[] out = cw.toByteArray();
                 classesInstrumented.incrementAndGet();
                 methodsWithSites.addAndGet(cs.methodsWithSites);
                 methodsWithout.addAndGet(cs.methodsWithout);
+                intrinsics.addAndGet(cs.intrinsics);
                 StringBuilder why = new StringBuilder();
                 if (!skipMethods.isEmpty()) {
                     why.append("methods too large for sites (kept unchanged): ").append(skipMethods);

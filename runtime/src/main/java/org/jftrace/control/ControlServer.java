@@ -16,6 +16,7 @@ import java.nio.file.attribute.UserPrincipal;
 import java.security.Principal;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jftrace.ftrace.JdkSites;
 
 /**
  * The JVM's control socket: tracefs's files over a Unix domain socket, for {@code jftrace PID cat
@@ -105,6 +106,7 @@ public final class ControlServer {
         Thread accept = new Thread(new Runnable() {
             @Override
             public void run() {
+                JdkSites.markTracerThread(); // the tracer's own: the JDK methods it calls are not traced
                 s.acceptLoop();
             }
         }, "jftrace-control");
@@ -113,6 +115,7 @@ public final class ControlServer {
         Thread cleanup = new Thread(new Runnable() {
             @Override
             public void run() {
+                JdkSites.markTracerThread(); // the tracer's own: the JDK methods it calls are not traced
                 s.close();
             }
         }, "jftrace-control-cleanup");
@@ -170,6 +173,7 @@ public final class ControlServer {
             return;
         }
         Thread t = new Thread(() -> {
+            JdkSites.markTracerThread(); // the tracer's own: the JDK methods it calls are not traced
             try (Connection conn = new Connection(c)) {
                 if (!peerAllowed(c)) {
                     conn.err("permission denied: the JVM belongs to " + owner.getName(), 1000);

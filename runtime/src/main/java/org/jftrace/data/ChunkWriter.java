@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import org.jftrace.ftrace.JdkSites;
 
 /**
  * The drain's file: bytes gather in 1 MB chunks that a writer thread of its own writes to disk, so
@@ -44,6 +45,7 @@ final class ChunkWriter extends OutputStream {
     }
 
     private void writeLoop() {
+        JdkSites.markTracerThread(); // the tracer's own: the JDK methods it calls are not traced
         try {
             for (;;) {
                 final ByteBuffer b = full.take();

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import org.jftrace.ftrace.DynFtrace;
 import org.jftrace.ftrace.Ftrace;
+import org.jftrace.ftrace.JdkSites;
 import org.jftrace.ring.RecordDescriptor;
 import org.jftrace.ring.ThreadIdentity;
 import org.jftrace.ring.TraceBuffer;
@@ -110,6 +111,7 @@ public final class TraceDrain implements TraceBuffers.DrainSink {
     }
 
     private void run() {
+        JdkSites.markTracerThread(); // the tracer's own: the JDK methods it calls are not traced
         long park = MIN_PARK_NANOS;
         long lastFlush = System.nanoTime();
         try {

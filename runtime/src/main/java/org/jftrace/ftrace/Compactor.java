@@ -67,6 +67,7 @@ final class Compactor implements Runnable {
 
     @Override
     public void run() {
+        JdkSites.markTracerThread(); // the tracer's own: the JDK methods it calls are not traced
         while (true) {
             boolean more;
             synchronized (Ftrace.LOCK) {

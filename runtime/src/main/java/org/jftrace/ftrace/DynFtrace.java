@@ -25,8 +25,10 @@ public final class DynFtrace {
     /** The link group the sites join: the package (or class, in the default package), its constructors apart. */
     final String linkKey;
     final boolean hasReceiver;
-    /** Sites are reached through {@link LegacySites} (class files older than version 51). */
+    /** Sites are reached through {@link LegacySites} (class files older than version 51) or {@link JdkSites}. */
     final boolean legacy;
+    /** A JDK function: its key is one of {@link JdkKeys}, its entry {@link JdkSites#entry}. Set once, under the lock. */
+    boolean jdk;
 
     /** The CALL_OPS literal. Written under Ftrace's lock (release), read by the slow path (acquire). */
     volatile Binding binding = OpsListFunc.NOP;

@@ -73,6 +73,17 @@ public final class Ftrace {
      */
     public static int addFunction(ClassLoader loader, String internalClassName, String methodName, String desc,
                                   boolean hasReceiver, String module, boolean legacy, Object classKey, boolean planted) {
+        return addFunction(loader, internalClassName, methodName, desc, hasReceiver, module, legacy, classKey, planted,
+                false);
+    }
+
+    /**
+     * As above, for a JDK method ({@code jdk}): its sites are static calls ({@link JdkSites}) behind a
+     * key of {@link JdkKeys} ({@link #jdkKeySlot}).
+     */
+    public static int addFunction(ClassLoader loader, String internalClassName, String methodName, String desc,
+                                  boolean hasReceiver, String module, boolean legacy, Object classKey, boolean planted,
+                                  boolean jdk) {
         String cls = internalClassName.replace('/', '.');
         String name = cls + '.' + methodName + desc;
         int dot = cls.lastIndexOf('.');
@@ -82,7 +93,8 @@ public final class Ftrace {
         String linkKey = (dot < 0 ? cls : cls.substring(0, dot)) + (methodName.startsWith("<") ? " <init>" : "");
         boolean[] created = new boolean[1];
         synchronized (LOCK) {
-            DynFtrace rec = RECORDS.findOrAdd(loader, name, module, linkKey, hasReceiver, legacy, created);
+            DynFtrace rec = RECORDS.findOrAdd(loader, name, module, linkKey, hasReceiver, legacy || jdk, created);
+            rec.jdk |= jdk;
             if (classKey != null) {
                 rec.classKey = classKey;
             }
@@ -97,11 +109,25 @@ public final class Ftrace {
                     l.accept(rec.ip);
                 }
                 FtraceReplaceCode.bindNew(rec, reg);
+                // Known from now on: a key site's bootstrap then only reads it, which a JDK class's
+                // key needs (its linking must not call the JDK methods it gives sites to).
+                FtraceReplaceCode.key(rec);
                 if (rec.classKey != null && rec.binding != OpsListFunc.NOP && !rec.planted) {
                     PENDING_PLANTS.add(rec.classKey);
                 }
             }
             return rec.ip;
+        }
+    }
+
+    /** The {@link JdkKeys} field ({@code K<slot>}) that JDK function {@code ip}'s methods read. */
+    public static int jdkKeySlot(int ip) {
+        synchronized (LOCK) {
+            DynFtrace rec = RECORDS.get(ip);
+            if (rec == null || !rec.jdk) {
+                throw new IllegalArgumentException("function " + ip + " is not a JDK function");
+            }
+            return FtraceReplaceCode.jdkKeySlot(rec);
         }
     }
 

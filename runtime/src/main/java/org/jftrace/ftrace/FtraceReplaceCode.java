@@ -201,8 +201,11 @@ final class FtraceReplaceCode {
     }
 
     /** The static key of {@code rec}'s link key. Caller holds LOCK. */
-    private static StaticKey key(DynFtrace rec) {
+    static StaticKey key(DynFtrace rec) {
         StaticKey k = rec.key;
+        if (k == null && rec.jdk) {
+            k = rec.key = jdkKey(rec.linkKey);
+        }
         if (k == null) {
             k = KEYS.get(rec.linkKey);
             if (k == null) {
@@ -214,11 +217,45 @@ final class FtraceReplaceCode {
         return k;
     }
 
+    /** JDK packages' keys by slot, and each package's slot (see {@link JdkKeys}). Guarded by LOCK. */
+    private static final StaticKey[] JDK_KEYS = new StaticKey[JdkKeys.SLOTS];
+    private static final Map<String, Integer> JDK_SLOTS = new HashMap<>();
+
+    /** The key of JDK package {@code linkKey}: a slot of its own while there are free ones, else shared. */
+    private static StaticKey jdkKey(String linkKey) {
+        Integer slot = JDK_SLOTS.get(linkKey);
+        if (slot == null) {
+            slot = JDK_SLOTS.size() < JdkKeys.SLOTS ? JDK_SLOTS.size() : (linkKey.hashCode() & 0x7fffffff) % JdkKeys.SLOTS;
+            JDK_SLOTS.put(linkKey, slot);
+        }
+        StaticKey k = JDK_KEYS[slot];
+        if (k == null) {
+            JdkKeys.customize(slot);
+            k = JDK_KEYS[slot] = new StaticKey("jdk key " + slot, JdkKeys.site(slot));
+        }
+        return k;
+    }
+
+    /** The slot of JDK function {@code rec}'s key, whose field its methods read. Caller holds LOCK. */
+    static int jdkKeySlot(DynFtrace rec) {
+        StaticKey k = key(rec);
+        for (int i = 0; i < JDK_KEYS.length; i++) {
+            if (JDK_KEYS[i] == k) {
+                return i;
+            }
+        }
+        throw new IllegalStateException(rec.name + " has no JDK key");
+    }
+
     /** The key call site of function {@code ip}'s package: called by the key instruction's bootstrap. */
     static MutableCallSite linkKey(int ip) {
         DynFtrace rec = Ftrace.RECORDS.get(ip);
         if (rec == null) {
             throw new IllegalStateException("no function " + ip);
+        }
+        StaticKey k = rec.key; // set when the function was added: no map lookup, no JDK call
+        if (k != null) {
+            return k.site;
         }
         synchronized (Ftrace.LOCK) {
             return key(rec).site;

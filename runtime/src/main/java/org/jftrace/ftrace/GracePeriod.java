@@ -57,7 +57,9 @@ final class GracePeriod {
         Thread self = Thread.currentThread();
         for (CtxRef r : ALL) {
             ThreadCtx c = r.get();
-            if (c != null && !c.ownedBy(self)) { // a callback may unregister its own ops
+            // A callback may unregister its own ops; the tracer's own threads are inside for good, and
+            // run no callback (every activation they make is nested, and JDK functions skip them).
+            if (c != null && !c.ownedBy(self) && !c.isTracer()) {
                 long s = c.seqVolatile();
                 if ((s & 1) != 0) {
                     inside.add(c);

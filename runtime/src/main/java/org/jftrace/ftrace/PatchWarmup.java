@@ -57,6 +57,7 @@ public final class PatchWarmup {
         Thread t = new Thread(new Runnable() { // not a lambda: started at startup (see ControlServer.start)
             @Override
             public void run() {
+                JdkSites.markTracerThread(); // the tracer's own: the JDK methods it calls are not traced
                 try {
                     Thread.sleep(delayMillis);
                     PatchWarmup.run(sites, rounds);

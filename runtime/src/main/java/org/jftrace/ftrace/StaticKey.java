@@ -54,7 +54,7 @@ final class StaticKey {
     private static long flips;
 
     /** Bound to every key instruction of the package. */
-    final MutableCallSite site = new MutableCallSite(OFF);
+    final MutableCallSite site;
     /** The package (its constructors apart) whose methods share the key: for diagnostics. */
     final String linkKey;
     /** Functions of this key whose binding is not the nop. */
@@ -63,7 +63,13 @@ final class StaticKey {
     private boolean on;
 
     StaticKey(String linkKey) {
+        this(linkKey, new MutableCallSite(OFF));
+    }
+
+    /** A key switching {@code site}: one of {@link JdkKeys}'. */
+    StaticKey(String linkKey, MutableCallSite site) {
         this.linkKey = linkKey;
+        this.site = site;
     }
 
     /** Whether the key must flip to agree with {@link #enabled}. */
@@ -119,6 +125,7 @@ final class StaticKey {
     }
 
     private static void runDeferrer() {
+        JdkSites.markTracerThread(); // the tracer's own: the JDK methods it calls are not traced
         while (true) {
             long wait;
             synchronized (Ftrace.LOCK) {

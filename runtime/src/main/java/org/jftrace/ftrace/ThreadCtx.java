@@ -53,6 +53,8 @@ final class ThreadCtx extends Regs {
      */
     @SuppressWarnings("unused") // accessed through SEQ
     private volatile long seq;
+    /** One of the tracer's own threads (see {@link #markTracer}); written once, by the owner. */
+    private volatile boolean tracer;
 
     /** Per-ops-slot cache of the pid filter last seen and whether this thread matched it. */
     private Object[] pidSeen = new Object[8];
@@ -142,6 +144,42 @@ final class ThreadCtx extends Regs {
         if (next >= 0) {
             SEQ.setRelease(this, next);
         }
+    }
+
+    /**
+     * Whether this thread is inside the trampoline or one of its callbacks now, or is one of the
+     * tracer's own threads: a JDK method called from there is the tracer's doing, not traced.
+     */
+    boolean insideTracer() {
+        return ((long) SEQ.getOpaque(this) & 1) != 0;
+    }
+
+    /**
+     * Makes this thread one of the tracer's own for the rest of its life: it stays inside (its counter
+     * odd), so every activation it makes is nested, and {@link GracePeriod} no longer waits for it.
+     */
+    void markTracer() {
+        if (!tracer) {
+            tracer = true; // before the counter turns odd: a grace period that sees it odd sees this
+            long s = (long) SEQ.getOpaque(this);
+            if ((s & 1) == 0) {
+                SEQ.setRelease(this, s + 1);
+            }
+        }
+    }
+
+    /** Enters the tracer's own code on this thread (see {@link JdkSites#enterTracerCode}): @return the value to leave with */
+    long enterTracerCode() {
+        return insideEnter();
+    }
+
+    void leaveTracerCode(long next) {
+        insideLeave(next);
+    }
+
+    /** Whether {@link #markTracer} made this one of the tracer's threads. */
+    boolean isTracer() {
+        return tracer;
     }
 
     /**

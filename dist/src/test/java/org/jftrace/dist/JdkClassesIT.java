@@ -1,0 +1,113 @@
+package org.jftrace.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * JDK classes get sites from an {@code include} that names their packages: traced like any others,
+ * never the ones on the notrace list, and never from inside the tracer.
+ */
+class JdkClassesIT {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void anIncludeOfJavaUtilShowsHashMapPutNestedUnderTheApplicationMethodThatCalledIt() throws Exception {
+        Path trace = tmp.resolve("trace.txt");
+        ChildJvm r = ChildJvm.run("include=java.util.*,include=itest.*,tracer=function_graph,filter=itest.JdkApp.work,"
+                        + "filter=java.util.HashMap.put*,output=" + trace,
+                List.of("-cp", ChildJvm.TEST_CLASSES.toString()), "itest.JdkApp", "3");
+        assertThat(r.exitCode).as(r.toString()).isZero();
+        assertThat(r.out).contains("done 3 ok true");
+        List<String> lines = Files.readAllLines(trace);
+        int work = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).endsWith("|  itest.JdkApp.work() {")) {
+                work = i;
+                break;
+            }
+        }
+        assertThat(work).as(String.join("\n", lines)).isNotNegative();
+        // The next line is the first call of HashMap.put, one level deeper, and putVal under it.
+        assertThat(lines.get(work + 1)).endsWith("|    java.util.HashMap.put() {");
+        assertThat(lines.get(work + 2)).contains("|      java.util.HashMap.putVal();");
+    }
+
+    @Test
+    void everyAllowedJavaUtilAndJavaIoMethodTracedWhileTracePipeIsReadAndTheTraceWrittenToAFileNeverRecurses()
+            throws Exception {
+        Path trace = tmp.resolve("all.txt");
+        try (LoopJvm j = LoopJvm.start(List.of("-javaagent:" + ChildJvm.JAR.toAbsolutePath()
+                + "=include=java.util.*,include=java.io.*,tracer=function,filter=java.util.*,filter=java.io.*,output=" + trace),
+                "itest.JdkApp", "loop")) {
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                Future<ChildJvm> pipe = pool.submit(() -> LoopJvm.jftrace(Long.toString(j.pid), "cat", "trace_pipe",
+                        "--count", "2000"));
+                ChildJvm p = pipe.get();
+                assertThat(p.exitCode).as(p.toString()).isZero();
+                assertThat(p.out.lines().filter(l -> l.contains("java.util.")).count()).isGreaterThan(100);
+                // trace_pipe consumed what it printed; the rest goes to the file at exit
+                assertThat(p.out).doesNotContain("jftrace-");
+            } finally {
+                pool.shutdownNow();
+            }
+            String after = j.stop();
+            assertThat(after).contains("ok true");
+        }
+        String text = Files.readString(trace);
+        assertThat(text).contains("java.util.HashMap.put").contains("java.io.ByteArrayOutputStream.write");
+        // The tracer's own threads (control socket, output at exit) call the JDK too: never traced.
+        assertThat(text.lines().filter(l -> !l.startsWith("#")).filter(l -> l.strip().startsWith("jftrace-")))
+                .as("lines of jftrace's own threads").isEmpty();
+    }
+
+    @Test
+    void anIncludeThatCanSelectOnlyNotraceClassesIsRefusedWithItsReason() throws Exception {
+        ChildJvm r = ChildJvm.run("include=java.lang.String*,tracer=function",
+                List.of("-cp", ChildJvm.TEST_CLASSES.toString()), "itest.JdkApp", "1");
+        assertThat(r.exitCode).as(r.toString()).isZero();
+        assertThat(r.out).contains("done 1 ok true");
+        assertThat(r.err.lines().filter(l -> l.startsWith("jftrace:")).toList()).containsExactly(
+                "jftrace: include 'java.lang.String*' selects only classes that never get sites (java.lang.*: the JVM's"
+                        + " core, which the trampoline, its sites' linkage (java.lang.invoke), the per-thread context"
+                        + " (Thread, ThreadLocal, java.lang.ref), boxing and the agent's transformer run on); tracing is off");
+    }
+
+    @Test
+    void theReportListsTheNotraceListTheRefusedClassesAndTheIntrinsicsLeftWithoutSites() throws Exception {
+        try (LoopJvm j = LoopJvm.start(List.of("-javaagent:" + ChildJvm.JAR.toAbsolutePath() + "=include=java.util.*"),
+                "itest.JdkApp", "loop")) {
+            ChildJvm r = LoopJvm.jftrace(Long.toString(j.pid), "cat", "jftrace/report");
+            assertThat(r.exitCode).as(r.toString()).isZero();
+            assertThat(r.out).contains("# the notrace list: never given sites, whatever include says")
+                    .contains("#   java.util.concurrent.ConcurrentHashMap\tthe tracer's registries")
+                    .contains("java.util.Objects\tjava.util.Objects: java.lang.invoke calls it while it links a call site");
+            String intrinsics = r.out.lines().filter(l -> l.startsWith("# JDK intrinsic candidates left without sites: "))
+                    .findFirst().orElseThrow();
+            assertThat(Long.parseLong(intrinsics.substring(intrinsics.lastIndexOf(' ') + 1)))
+                    .as("java.util's intrinsic candidates (Base64's block encoder among them)").isPositive();
+            assertThat(j.stop()).contains("ok true");
+        }
+    }
+
+    @Test
+    void anAttachWithAnIncludeOfJavaUtilRetransformsTheLoadedJdkClassesAndTracesThem() throws Exception {
+        try (LoopJvm j = LoopJvm.start(List.of(), "itest.JdkApp", "loop")) {
+            ChildJvm r = LoopJvm.jftrace("attach", Long.toString(j.pid), "-p", "function_graph", "--include", "java.util.*",
+                    "--include", "itest.*", "-l", "itest.JdkApp.work", "-l", "java.util.HashMap.put*", "--duration", "3s");
+            assertThat(r.exitCode).as(r.toString()).isZero();
+            assertThat(r.out).contains("|  itest.JdkApp.work() {").contains("|    java.util.HashMap.put() {");
+            assertThat(j.stop()).contains("ok true");
+        }
+    }
+}
