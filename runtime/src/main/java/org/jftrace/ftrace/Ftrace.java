@@ -442,6 +442,12 @@ public final class Ftrace {
             if (r.kind() == FilterRule.Kind.COMMAND) {
                 throw new FilterException(file + ": '" + r + "' is a command, not a function filter", r.toString());
             }
+            String why = r.kind() != FilterRule.Kind.GLOB || r.negated() || !file.equals("set_ftrace_filter") ? null
+                    : NotraceList.coveringReason(r.text());
+            if (why != null) { // it would select nothing, ever: say why rather than trace nothing
+                throw new FilterException(file + ": '" + r.text() + "' selects only functions that never get sites ("
+                        + why + ")", r.text());
+            }
         }
         return rules;
     }
