@@ -104,6 +104,12 @@ final class CpuPages {
         p.lastTs = ts;
     }
 
+    /** Records lost on the CPU that no event has followed yet. */
+    long pendingLost(int cpu) {
+        Page p = cpu < open.length ? open[cpu] : null;
+        return p == null || p.events > 0 ? 0 : p.missed;
+    }
+
     /** {@code count} records of the CPU went missing here: the next page carries the count. */
     void lost(int cpu, long count) throws IOException {
         Page p = page(cpu);

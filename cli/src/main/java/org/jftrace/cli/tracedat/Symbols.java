@@ -10,8 +10,10 @@ import org.jftrace.cli.report.Jvm;
  */
 final class Symbols {
 
-    /** The start of the functions' range; below it, the two names that are not functions. */
+    /** The start of the functions' range; below it, the names that are not functions. */
     static final long BASE = 0xffff_8000_0000_0000L;
+    /** The ip of the print events that mark a loss after an entry (see TraceDat). */
+    static final long LOST = BASE - 48;
     /** The ip of the print events that carry trace markers, as ftrace's tracing_mark_write. */
     static final long MARKER = BASE - 32;
     /** The ip of the print events that carry stack traces. */
@@ -27,6 +29,7 @@ final class Symbols {
     /** {@code ADDRESS T NAME} lines; whitespace in a name would end it early, so it becomes '_'. */
     static String kallsyms(List<Jvm> jvms, boolean descriptor) {
         StringBuilder sb = new StringBuilder();
+        line(sb, LOST, "lost_events");
         line(sb, MARKER, "tracing_mark_write");
         line(sb, STACK, "stack_trace");
         for (int i = 0; i < jvms.size(); i++) {

@@ -122,6 +122,7 @@ public final class TraceDat {
         for (int i = 0; i < jvms.size(); i++) {
             Events e = new Events(i, cpuBase[i], pages, r);
             Merge.run(data, jvms.get(i), e, progress);
+            e.endLosses();
         }
         pages.flushAll(true);
         return r;
@@ -134,6 +135,11 @@ public final class TraceDat {
         private final CpuPages pages;
         private final Result result;
         private final LeBytes ev = new LeBytes(64);
+        /** Each CPU's last record type, to tell a loss right after an entry. */
+        private int[] lastType = new int[16];
+        /** Each CPU's last LOST record: its thread and time. */
+        private ThreadInfo[] lostThread = new ThreadInfo[16];
+        private long[] lostTs = new long[16];
 
         Events(int jvm, int cpuBase, CpuPages pages, Result result) {
             this.jvm = jvm;
@@ -150,6 +156,14 @@ public final class TraceDat {
         @Override
         public void record(Record r, BufferCursor cursor) throws IOException {
             int cpu = cpuBase + r.buffer;
+            if (cpu >= lastType.length) {
+                int n = Math.max(cpu + 1, lastType.length * 2);
+                lastType = Arrays.copyOf(lastType, n);
+                lostThread = Arrays.copyOf(lostThread, n);
+                lostTs = Arrays.copyOf(lostTs, n);
+            }
+            int previous = lastType[cpu];
+            lastType[cpu] = r.type;
             switch (r.type) {
                 case Record.ENTRY:
                     common(Formats.FUNCGRAPH_ENTRY, r.thread);
@@ -179,11 +193,39 @@ public final class TraceDat {
                     break;
                 }
                 default: // LOST
+                    if (previous == Record.ENTRY) {
+                        // trace-cmd takes an entry followed by its function's return as one leaf call and
+                        // would swallow the return page's DROPPED line: an event between keeps them apart
+                        common(Formats.PRINT, r.thread);
+                        ev.u64(Symbols.LOST);
+                        text(r.count + " records lost after this entry");
+                        pages.event(cpu, r.ts, ev.array(), ev.size());
+                        result.events++;
+                    }
                     pages.lost(cpu, r.count);
+                    lostThread[cpu] = r.thread;
+                    lostTs[cpu] = r.ts;
                     return;
             }
             pages.event(cpu, r.ts, ev.array(), ev.size());
             result.events++;
+        }
+
+        /**
+         * A loss that no record of its CPU follows would not be shown (trace-cmd prints the count
+         * before the next record of the page that carries it): a print event follows it.
+         */
+        void endLosses() throws IOException {
+            for (int cpu = cpuBase; cpu < lostThread.length; cpu++) {
+                long n = pages.pendingLost(cpu);
+                if (n > 0 && lostThread[cpu] != null) {
+                    common(Formats.PRINT, lostThread[cpu]);
+                    ev.u64(Symbols.LOST);
+                    text(n + " records lost at the end of this buffer");
+                    pages.event(cpu, lostTs[cpu], ev.array(), ev.size());
+                    result.events++;
+                }
+            }
         }
 
         /** A print event's buf: the text and its NUL, cut to fit a page. */
