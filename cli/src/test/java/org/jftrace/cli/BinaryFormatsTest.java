@@ -202,6 +202,24 @@ class BinaryFormatsTest {
         assertThat(b.getShort((int) offset[2] + 16 + 4)).as("event id").isEqualTo((short) 10);
     }
 
+    @Test
+    void aTruncatedFileConvertsToBothWithWhatItHoldsAndSaysWhereItEnds(@TempDir Path tmp) throws Exception {
+        byte[] all = Files.readAllBytes(Samples.sample(tmp, false, 1));
+        List<long[]> blocks = ReportDataTest.blocks(all);
+        long[] third = blocks.stream().filter(x -> x[1] == 4).skip(2).findFirst().orElseThrow();
+        Path cut = Files.write(tmp.resolve("cut.jftrace"), java.util.Arrays.copyOf(all, (int) third[0] + 20));
+        Run p = ReportCommandTest.report("-f", "perfetto", "-o", tmp.resolve("cut.pftrace").toString(), cut.toString());
+        Run d = ReportCommandTest.report("-f", "trace-dat", "-o", tmp.resolve("cut.dat").toString(), cut.toString());
+        for (Run r : List.of(p, d)) {
+            assertThat(r.code).as(r.err).isZero();
+            assertThat(r.err).contains(cut + " is truncated at byte " + third[0]).contains("showing the 8 records");
+        }
+        // the 8 records: main's a, b, c and c's return; worker's x, c, c's return and the marker: five slices (a, b
+        // and x still open, ended at the last time) and an instant
+        assertThat(p.err).contains("wrote 5 slices and 1 instant events");
+        assertThat(d.err).contains("wrote 8 events");
+    }
+
     static String cstring(ByteBuffer b) {
         StringBuilder sb = new StringBuilder();
         for (byte c = b.get(); c != 0; c = b.get()) {
