@@ -132,8 +132,4 @@ public final class Jvm {
     public long minTs() {
         return minTs;
     }
-
-    public boolean hasGraph() {
-        return hasGraph;
-    }
 }
