@@ -24,7 +24,7 @@ for jdk in "$jdk17" "$jdk25"; do
   {
     echo "# jftrace report, $calls calls ($size bytes of trace data), -Xmx256m, java $v, $(nproc) cores, $(date -u +%F)"
     echo "# format  seconds  max-RSS-KB  exit  output-bytes"
-    for f in text perfetto folded html jfr; do
+    for f in text chrome-json perfetto trace-dat folded html jfr; do
       o="$work/out.$f"
       rm -f "$o"
       start=$(date +%s.%N)

@@ -33,7 +33,7 @@ final class RecordCommand implements Callable<Integer> {
 
     @Option(names = "--data", paramLabel = "FILE",
             description = "Stream every traced call to this file while the command runs, for 'jftrace report' (text,"
-                    + " perfetto, folded, html, jfr). With --data and no -o, the text is not printed.")
+                    + " perfetto, chrome-json, trace-dat, folded, html, jfr). With --data and no -o, the text is not printed.")
     Path data;
 
     @Parameters(paramLabel = "COMMAND", arity = "1..*", description = "The command to run, after --.")

@@ -11,43 +11,74 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.jftrace.cli.perfetto.PerfettoTrace;
 import org.jftrace.cli.report.BadDataException;
 import org.jftrace.cli.report.CallTree;
 import org.jftrace.cli.report.Calls;
+import org.jftrace.cli.report.ChromeJson;
 import org.jftrace.cli.report.DataFile;
 import org.jftrace.cli.report.FlameGraphHtml;
 import org.jftrace.cli.report.Jfr;
 import org.jftrace.cli.report.Jvm;
 import org.jftrace.cli.report.Loss;
 import org.jftrace.cli.report.Merge;
-import org.jftrace.cli.report.Perfetto;
 import org.jftrace.cli.report.Progress;
 import org.jftrace.cli.report.TextReport;
+import org.jftrace.cli.tracedat.TraceDat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
  * {@code jftrace report FILE}: the trace data that {@code jftrace record --data FILE} wrote, as ftrace
- * text (like {@code trace-cmd report}) or as pictures: a Perfetto / chrome://tracing timeline, collapsed
- * stacks for flame graphs, a self-contained flame graph page, JFR events.
+ * text (like {@code trace-cmd report}), as other tools' files (Perfetto's protobuf trace, Chrome trace-event
+ * JSON, trace-cmd's trace.dat, JFR events) or as pictures: collapsed stacks for flame graphs, a
+ * self-contained flame graph page.
  */
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = {"Print or convert trace data written by 'jftrace record --data FILE'.",
-                "Formats: text (the ftrace text, default), perfetto (Chrome trace-event JSON for ui.perfetto.dev and"
-                        + " chrome://tracing), folded (collapsed stacks: frame;frame count), html (an interactive flame"
+                "Formats: text (the ftrace text, default), perfetto (Perfetto's protobuf trace for ui.perfetto.dev and"
+                        + " trace_processor; needs -o), chrome-json (Chrome trace-event JSON for ui.perfetto.dev and"
+                        + " chrome://tracing), trace-dat (trace-cmd's trace.dat for trace-cmd report and KernelShark;"
+                        + " needs -o), folded (collapsed stacks: frame;frame count), html (an interactive flame"
                         + " graph page), jfr (JFR events for 'jfr print' and JDK Mission Control; needs -o)."})
 final class ReportCommand implements Callable<Integer> {
 
-    enum Format { text, perfetto, folded, html, jfr }
+    /** The formats; the binary ones need -o. */
+    enum Format {
+        text("text", false), perfetto("perfetto", true), chromeJson("chrome-json", false), traceDat("trace-dat", true),
+        folded("folded", false), html("html", false), jfr("jfr", true);
+
+        final String label;
+        final boolean binary;
+
+        Format(String label, boolean binary) {
+            this.label = label;
+            this.binary = binary;
+        }
+
+        static Format of(String s) {
+            StringBuilder all = new StringBuilder();
+            for (Format f : values()) {
+                if (f.label.equals(s)) {
+                    return f;
+                }
+                all.append(all.length() == 0 ? "" : ", ").append(f.label);
+            }
+            throw new CliError("report: unknown format '" + s + "' (" + all + ")", 2);
+        }
+    }
 
     enum Weight { time, calls }
 
     @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", defaultValue = "text",
-            description = "text (default), perfetto, folded, html or jfr.")
+            description = "text (default), perfetto, chrome-json, trace-dat, folded, html or jfr.")
+    String formatName;
+
     Format format;
 
-    @Option(names = "-o", paramLabel = "FILE", description = "Write here instead of standard output (required for jfr).")
+    @Option(names = "-o", paramLabel = "FILE", description = "Write here instead of standard output (required for perfetto,"
+            + " trace-dat and jfr).")
     Path output;
 
     @Option(names = "--folded-weight", paramLabel = "WEIGHT", defaultValue = "time",
@@ -68,6 +99,7 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        format = Format.of(formatName);
         if (!Files.isRegularFile(file)) {
             throw new CliError("report: no such file '" + file + "'", 2);
         }
@@ -82,8 +114,10 @@ final class ReportCommand implements Callable<Integer> {
             throw new CliError("report: '" + file + "' is ftrace text, not jftrace trace data (record it with"
                     + " 'jftrace record --data FILE')", 2);
         }
-        if (format == Format.jfr && output == null) {
-            throw new CliError("report: --format jfr needs -o FILE.jfr (it writes a binary file)", 2);
+        if (format.binary && output == null) {
+            String ext = format == Format.jfr ? "jfr" : format == Format.perfetto ? "pftrace" : "dat";
+            throw new CliError("report: --format " + format.label + " needs -o FILE." + ext + " (it writes a binary file)"
+                    + (format == Format.perfetto ? "; the JSON is --format chrome-json" : ""), 2);
         }
         Progress progress = Progress.atTerminal();
         DataFile data;
@@ -107,7 +141,7 @@ final class ReportCommand implements Callable<Integer> {
         if ((format == Format.folded || format == Format.html || format == Format.jfr) && !data.hasGraph()) {
             throw new CliError("report: '" + file + "' has no function_graph records (tracer "
                     + (data.jvms.isEmpty() ? "none" : data.jvms.get(0).tracer) + "): record with -p function_graph for --format "
-                    + format, 2);
+                    + format.label, 2);
         }
         if (progress != null) {
             progress.phase("converting", data.records());
@@ -133,11 +167,28 @@ final class ReportCommand implements Callable<Integer> {
                     TextReport.write(data, descriptor, w, progress);
                 }
                 return;
-            case perfetto:
+            case chromeJson:
                 try (Writer w = writer()) {
-                    Perfetto.write(data, descriptor, w, progress);
+                    ChromeJson.write(data, descriptor, w, progress);
                 }
                 return;
+            case perfetto: {
+                PerfettoTrace.Result r = PerfettoTrace.write(data, descriptor, output, progress);
+                System.err.printf(Locale.ROOT, "jftrace report: wrote %,d slices and %,d instant events to %s (%,d bytes)%s%n",
+                        r.slices, r.instants, output, r.bytes, lost == 0 ? "" : String.format(Locale.ROOT,
+                                "; %,d of %,d records were lost (instant events \"LOST\" where they went missing)", lost, written));
+                return;
+            }
+            case traceDat: {
+                TraceDat.Result r = TraceDat.write(data, descriptor, output, progress);
+                System.err.printf(Locale.ROOT, "jftrace report: wrote %,d events on %d CPUs to %s%n", r.events, r.cpus, output);
+                if (lost > 0) {
+                    System.err.printf(Locale.ROOT, "jftrace report: %,d of %,d records were lost: trace-cmd shows %,d as"
+                            + " 'CPU:N [M EVENTS DROPPED]'%s%n", lost, written, r.lostShown, r.lostUnshown == 0 ? ""
+                            : String.format(Locale.ROOT, "; %,d at the end of a buffer have no line", r.lostUnshown));
+                }
+                return;
+            }
             case folded: {
                 CallTree tree = tree(data, progress);
                 try (Writer w = writer()) {

@@ -98,9 +98,9 @@ class ReportCommandTest {
     }
 
     @Test
-    void perfettoJsonParsesAndItsSlicesNestAsTheGraph(@TempDir Path tmp) throws Exception {
+    void chromeJsonParsesAndItsSlicesNestAsTheGraph(@TempDir Path tmp) throws Exception {
         Path f = sample(tmp, true, 1);
-        Run r = report("--format", "perfetto", f.toString());
+        Run r = report("--format", "chrome-json", f.toString());
         assertThat(r.code).as(r.err).isZero();
         JsonNode root = new ObjectMapper().readTree(r.out);
         Map<String, JsonNode> x = new HashMap<>();
@@ -191,10 +191,20 @@ class ReportCommandTest {
         assertThat(r.err).isEqualTo("jftrace: report: no such file '" + tmp.resolve("nope") + "'\n");
         Path text = Files.writeString(tmp.resolve("trace.txt"), "# tracer: nop\n");
         assertThat(report(text.toString()).out).isEqualTo("# tracer: nop\n");
-        r = report("-f", "perfetto", text.toString());
+        r = report("-f", "chrome-json", text.toString());
         assertThat(r.code).isEqualTo(2);
         assertThat(r.err).contains("is ftrace text, not jftrace trace data");
         r = report("-f", "jfr", sample(tmp, true, 1).toString());
         assertThat(r.err).contains("needs").doesNotContain("Exception");
+        r = report("-f", "perfetto", sample(tmp, true, 1).toString());
+        assertThat(r.code).isEqualTo(2);
+        assertThat(r.err).isEqualTo("jftrace: report: --format perfetto needs -o FILE.pftrace (it writes a binary file);"
+                + " the JSON is --format chrome-json\n");
+        r = report("-f", "trace-dat", sample(tmp, true, 1).toString());
+        assertThat(r.err).isEqualTo("jftrace: report: --format trace-dat needs -o FILE.dat (it writes a binary file)\n");
+        r = report("-f", "tracedat", "-o", tmp.resolve("x").toString(), sample(tmp, true, 1).toString());
+        assertThat(r.code).isEqualTo(2);
+        assertThat(r.err).isEqualTo("jftrace: report: unknown format 'tracedat' (text, perfetto, chrome-json, trace-dat,"
+                + " folded, html, jfr)\n");
     }
 }

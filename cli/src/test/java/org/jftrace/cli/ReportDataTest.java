@@ -91,9 +91,9 @@ class ReportDataTest {
         Run clean = report("-f", "html", Samples.sample(tmp, true, 1).toString());
         assertThat(clean.out).contains("\"loss\":\"\"");
 
-        // perfetto: the counts in otherData and an instant event at the loss
-        Run perfetto = report("-f", "perfetto", f.toString());
-        JsonNode root = new ObjectMapper().readTree(perfetto.out);
+        // chrome-json: the counts in otherData and an instant event at the loss
+        Run json = report("-f", "chrome-json", f.toString());
+        JsonNode root = new ObjectMapper().readTree(json.out);
         JsonNode other = root.get("otherData");
         assertThat(other.get("records_written").asLong()).isEqualTo(18);
         assertThat(other.get("records_lost").asLong()).isEqualTo(5);
@@ -185,7 +185,7 @@ class ReportDataTest {
     @Test
     void foreignFileIsOneLineSayingItIsNotTraceData(@TempDir Path tmp) throws Exception {
         Path f = Files.write(tmp.resolve("x.zip"), new byte[] {'P', 'K', 3, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0});
-        Run r = report("-f", "perfetto", f.toString());
+        Run r = report("-f", "chrome-json", f.toString());
         assertThat(r.code).isEqualTo(2);
         assertThat(r.err).isEqualTo("jftrace: report: " + f + ": not jftrace trace data (byte 0 is not the JFTRDATA magic)\n");
         Path empty = Files.write(tmp.resolve("empty.jftrace"), new byte[0]);
@@ -238,7 +238,7 @@ class ReportDataTest {
         t.writeBytes(block(4, events));
         t.writeBytes(block(0, new byte[0]));
         Path g = Files.write(tmp.resolve("type.jftrace"), t.toByteArray());
-        r = report("-f", "perfetto", g.toString());
+        r = report("-f", "chrome-json", g.toString());
         assertThat(r.code).isEqualTo(2);
         assertThat(r.err).isEqualTo("jftrace: report: " + g + ": block " + blocks(all).size() + " (EVENTS) at byte " + end[0]
                 + ": unknown record type 99 (record 1 of 1)\n");

@@ -53,7 +53,7 @@ class ReportMemoryTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"text", "perfetto", "folded", "html", "jfr"})
+    @ValueSource(strings = {"text", "chrome-json", "perfetto", "trace-dat", "folded", "html", "jfr"})
     void largeTraceConvertsIn256MbOfHeap(String format) throws Exception {
         Path out = tmp.resolve("out." + format);
         Child c = report("-f", format, "--folded-weight", "calls", "-o", out.toString(), trace.toString());
@@ -71,6 +71,13 @@ class ReportMemoryTest {
             }
             case "jfr":
                 assertThat(c.err).contains("wrote " + CALLS + " jftrace.FunctionCall events");
+                break;
+            case "perfetto":
+                assertThat(c.err).contains(String.format(java.util.Locale.ROOT, "wrote %,d slices", CALLS));
+                break;
+            case "trace-dat":
+                assertThat(c.err).contains(String.format(java.util.Locale.ROOT, "wrote %,d events", CALLS * 2));
+                assertThat(Files.size(out) % 4096).as("page-aligned CPU data").isZero();
                 break;
             case "text": {
                 long lost;

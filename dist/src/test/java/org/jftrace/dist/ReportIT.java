@@ -66,13 +66,13 @@ class ReportIT {
     }
 
     @Test
-    void perfettoSlicesNestAsTheGraphOneTrackPerThread(@TempDir Path tmp) throws Exception {
+    void chromeJsonSlicesNestAsTheGraphOneTrackPerThread(@TempDir Path tmp) throws Exception {
         Path data = tmp.resolve("shop.jftrace");
         ChildJvm r = jftrace("record", "--include", "com.example.*", "--data", data.toString(), "--",
                 ChildJvm.java(), "-cp", examples().toString(), "com.example.shop.Shop", "3");
         assertThat(r.exitCode).as(r.toString()).isZero();
         Path json = tmp.resolve("shop.json");
-        ChildJvm rep = jftrace("report", "--format", "perfetto", "-o", json.toString(), data.toString());
+        ChildJvm rep = jftrace("report", "--format", "chrome-json", "-o", json.toString(), data.toString());
         assertThat(rep.exitCode).as(rep.toString()).isZero();
 
         JsonNode root = new ObjectMapper().readTree(json.toFile());

@@ -113,7 +113,23 @@ public final class Jvm {
         return hasStats ? statsBuffers : bufferBlocks.size();
     }
 
-    Iterable<ThreadInfo> threads() {
+    /** The stream's threads, as its THREADS blocks declare them. */
+    public Iterable<ThreadInfo> threads() {
         return threads.values();
+    }
+
+    /** The declared functions' ips. */
+    public Iterable<Integer> functionIps() {
+        return functions.keySet();
+    }
+
+    /** The buffer ids that have records. */
+    public Iterable<Integer> buffers() {
+        return bufferBlocks.keySet();
+    }
+
+    /** The earliest time of the stream (a return's calltime included), or Long.MAX_VALUE when it has no records. */
+    public long minTs() {
+        return minTs;
     }
 }

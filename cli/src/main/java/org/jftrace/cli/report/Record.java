@@ -5,6 +5,14 @@ package org.jftrace.cli.report;
  * copies what it keeps.
  */
 public final class Record {
+    /** The record types (docs/data-format.md). */
+    public static final int ENTRY = DataFormat.ENTRY;
+    public static final int RETURN = DataFormat.RETURN;
+    public static final int CALL = DataFormat.CALL;
+    public static final int MARKER = DataFormat.MARKER;
+    public static final int STACK = DataFormat.STACK;
+    public static final int LOST = DataFormat.LOST;
+
     public int type;
     public long ts;
     public int buffer;

@@ -21,7 +21,7 @@ public final class ThreadInfo {
     }
 
     /** The TASK column of ftrace's text: no spaces. */
-    String comm() {
+    public String comm() {
         if (name.isEmpty()) {
             return virtual ? "<vthread>" : "<...>";
         }

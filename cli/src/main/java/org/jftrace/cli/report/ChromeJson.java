@@ -14,7 +14,7 @@ import java.util.Set;
  * nanosecond. Loss: {@code otherData.jftrace} holds the counts, and each LOST record is a
  * process-wide instant event at its place.
  */
-public final class Perfetto implements RecordSink, Calls.Listener {
+public final class ChromeJson implements RecordSink, Calls.Listener {
 
     private final boolean descriptor;
     private final Writer out;
@@ -23,7 +23,7 @@ public final class Perfetto implements RecordSink, Calls.Listener {
     private Jvm jvm;
     private Calls calls;
 
-    private Perfetto(DataFile data, boolean descriptor, Writer out) {
+    private ChromeJson(DataFile data, boolean descriptor, Writer out) {
         this.descriptor = descriptor;
         this.out = out;
         long o = Long.MAX_VALUE;
@@ -34,7 +34,7 @@ public final class Perfetto implements RecordSink, Calls.Listener {
     }
 
     public static void write(DataFile data, boolean descriptor, Writer out, Progress progress) throws IOException {
-        new Perfetto(data, descriptor, out).run(data, progress);
+        new ChromeJson(data, descriptor, out).run(data, progress);
     }
 
     private void run(DataFile data, Progress progress) throws IOException {
