@@ -30,7 +30,8 @@ final class TracingOptions {
     String thresh;
 
     @Option(names = "--include", paramLabel = "CLASS_GLOB",
-            description = "Classes to instrument (default: all outside the JDK; repeatable).")
+            description = "Classes to instrument (default: all outside the JDK; a glob naming a JDK package, such as"
+                    + " 'java.util.*', gives the JDK's classes sites; repeatable).")
     List<String> include = new ArrayList<>();
 
     @Option(names = "--function-profile", description = "function_profile_enabled: count and time each function "
@@ -49,8 +50,46 @@ final class TracingOptions {
     @Option(names = "--buffer-size-kb", paramLabel = "KB", description = "buffer_size_kb per thread.")
     Integer bufferSizeKb;
 
+    /** The package roots of the JDK, under which an include names JDK classes (as the agent decides). */
+    private static final List<String> JDK_ROOTS = List.of("java.", "javax.", "jdk.", "sun.", "com.sun.");
+
+    /**
+     * A note for a filter that names JDK functions while no include names a JDK package: those
+     * functions have no sites, and the filter would quietly select nothing. Null when there is none.
+     */
+    String jdkFilterNote() {
+        for (String i : include) {
+            if (namesJdk(i)) {
+                return null;
+            }
+        }
+        for (String f : filters) {
+            for (String tok : f.trim().split("\\s+")) {
+                if (namesJdk(tok)) {
+                    String pkg = tok.lastIndexOf('.') > 0 ? tok.substring(0, tok.lastIndexOf('.')) : tok;
+                    return "jftrace: note: '" + tok + "' names JDK functions, which get sites only from an include"
+                            + " naming their package (e.g. --include '" + pkg.replaceAll("\\.[A-Z].*$", "") + ".*')";
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean namesJdk(String glob) {
+        for (String r : JDK_ROOTS) {
+            if (glob.startsWith(r)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The agent options for these settings, the tracer last; the caller appends its own. */
     List<String> agentOptions() {
+        String note = jdkFilterNote();
+        if (note != null) {
+            System.err.println(note);
+        }
         List<String> o = new ArrayList<>();
         for (String i : include) {
             o.add("include=" + i);
