@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds jftrace and the benchmarks, then runs every benchmark of docs/benchmarks.md on one JDK.
+# Builds jftrace and the benchmarks, then runs the per-call JMH rows, the switch of 10,000 functions and
+# the site sizes of docs/benchmarks.md on one JDK (the other benchmarks have scripts of their own).
 #
 #   bench/run.sh [JAVA_HOME]        e.g. bench/run.sh /usr/lib/jvm/temurin-25-jdk-amd64
 #
