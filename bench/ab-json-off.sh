@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Disabled sites over a whole library, A/B: the Jackson parse of PeerWorkloads.json with every
 # jackson-core method instrumented and nothing traced, one JMH fork per variant per round, the
-# variants interleaved so that the machine's drift hits them alike (docs/benchmarks.md, section 12).
+# variants interleaved so that the machine's drift hits them alike (docs/benchmarks.md, "A whole library, nothing traced").
 #
 #   bench/ab-json-off.sh REPS JAVA VARIANT...
 #   VARIANT: base (no agent) | JAR[:name=value,...] (a jftrace.jar, with system properties)

@@ -133,7 +133,7 @@ final class ClassSites extends ClassVisitor {
      * Methods of fewer bytecode bytes get no static key (see MethodSites): with the plain sites (24
      * bytes for most methods) they stay within MaxInlineSize (35), so C2 and C1 still inline them at
      * warm call sites; the key's 8 bytes would push nearly all of them over it (92% of guava's methods
-     * of 35 bytes or less, against 38% without keys, docs/benchmarks.md section 12). Bigger methods are
+     * of 35 bytes or less, against 38% without keys, docs/benchmarks.md, disabled sites). Bigger methods are
      * over that limit with or without the key, and for them the key only saves inlining budget.
      */
     static final int KEY_MIN_SIZE = Integer.getInteger("jftrace.keyMinSize", 12);

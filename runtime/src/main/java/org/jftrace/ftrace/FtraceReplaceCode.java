@@ -414,7 +414,7 @@ final class FtraceReplaceCode {
      * Creates and binds the entry site of function {@code ip} ahead of its bootstrap, when its key
      * instruction links: with its package's key off, the entry instruction does not run, and would
      * otherwise link at the first call after the key goes on, with 10,000 functions about 0.5 s of
-     * first calls (docs/benchmarks.md, section 5). Any failure leaves it to the bootstrap.
+     * first calls (docs/benchmarks.md, switching). Any failure leaves it to the bootstrap.
      */
     static void prelinkEntry(int ip, ClassLoader loader) {
         DynFtrace rec = Ftrace.RECORDS.get(ip);

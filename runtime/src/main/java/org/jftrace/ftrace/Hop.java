@@ -12,7 +12,7 @@ import java.lang.invoke.CallSite;
  * <p>Why not bind per site: the JDK counts the calls of a handle reached through an exact invoker
  * ({@code dynamicInvoker()}) outside C2 and, at the 128th, customizes it: a hidden class and a
  * compilation per handle. Handles built per site per switch cost one of each per switched function
- * (docs/benchmarks.md, section 5, session 6); handles shared by a group's sites cost one per group.
+ * (docs/benchmarks.md, switching 10,000 functions); handles shared by a group's sites cost one per group.
  *
  * @param ip   the function
  * @param rec  its record (the slow path and FL_SAVE_REGS read it)

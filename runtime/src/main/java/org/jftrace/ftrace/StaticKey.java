@@ -35,7 +35,7 @@ import java.util.concurrent.locks.LockSupport;
  * ({@code static_key_slow_dec_deferred}, perf's rate limit). Why: the batch that untraces a package
  * has already deoptimised the package's compiled code through its group guards, and HotSpot still
  * counts those nmethods as the key's dependents, so a key flip in the same batch paid a second
- * pass (14 ms for 10,000 functions on JDK 25, docs/benchmarks.md section 5). Deferred, it runs off the
+ * pass (14 ms for 10,000 functions on JDK 25, docs/benchmarks.md, switching). Deferred, it runs off the
  * user's clock, and a package traced again within the delay flips nothing at all.
  */
 final class StaticKey {
