@@ -1,0 +1,51 @@
+package org.jftrace.cli.export;
+
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.util.Collection;
+
+/** Counts, for the summary at the end, the spans an exporter got through and those it failed to. */
+final class CountingExporter implements SpanExporter {
+
+    private final SpanExporter delegate;
+    private final Tally tally;
+
+    CountingExporter(SpanExporter delegate, Tally tally) {
+        this.delegate = delegate;
+        this.tally = tally;
+    }
+
+    @Override
+    public CompletableResultCode export(Collection<SpanData> spans) {
+        int n = spans.size();
+        CompletableResultCode r;
+        try {
+            r = delegate.export(spans);
+        } catch (RuntimeException e) {
+            tally.failed.addAndGet(n);
+            tally.lastError = e.toString();
+            return CompletableResultCode.ofFailure();
+        }
+        r.whenComplete(() -> {
+            if (r.isSuccess()) {
+                tally.sent.addAndGet(n);
+            } else {
+                tally.failed.addAndGet(n);
+                Throwable t = r.getFailureThrowable();
+                tally.lastError = t == null ? "the backend refused them" : t.getMessage() != null ? t.getMessage() : t.toString();
+            }
+        });
+        return r;
+    }
+
+    @Override
+    public CompletableResultCode flush() {
+        return delegate.flush();
+    }
+
+    @Override
+    public CompletableResultCode shutdown() {
+        return delegate.shutdown();
+    }
+}
