@@ -12,12 +12,15 @@ import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code --export} without Zipkin: OTLP/HTTP to a loopback receiver that decodes each request with
@@ -27,9 +30,15 @@ import org.junit.jupiter.api.Test;
 class ExportIT {
 
     static ChildJvm recordSpanApp(String... exportArgs) throws Exception {
+        return recordSpanApp(List.of(), exportArgs);
+    }
+
+    static ChildJvm recordSpanApp(List<String> jvmArgs, String... exportArgs) throws Exception {
         List<String> a = new ArrayList<>(List.of("record", "--thresh", "1ms", "--include", "itest.SpanApp"));
         a.addAll(List.of(exportArgs));
-        a.addAll(List.of("--", ChildJvm.java(), "-cp", ChildJvm.TEST_CLASSES.toString(), "itest.SpanApp"));
+        a.addAll(List.of("--", ChildJvm.java()));
+        a.addAll(jvmArgs);
+        a.addAll(List.of("-cp", ChildJvm.TEST_CLASSES.toString(), "itest.SpanApp"));
         return RecordCommandIT.jftrace(a.toArray(new String[0]));
     }
 
@@ -45,7 +54,7 @@ class ExportIT {
     }
 
     @Test
-    void otlpSpansArriveAsTheProtocolsProtobufWithTheirResourceAndNesting() throws Exception {
+    void otlpSpansArriveAsTheProtocolsProtobufWithTheirResourceAndNesting(@TempDir Path tmp) throws Exception {
         List<ResourceSpans> received = new CopyOnWriteArrayList<>();
         List<String> contentTypes = new CopyOnWriteArrayList<>();
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -60,9 +69,13 @@ class ExportIT {
         });
         server.start();
         try {
-            ChildJvm r = recordSpanApp("--export", "otlp=http://127.0.0.1:" + server.getAddress().getPort());
+            Path classes = tmp.resolve("classes.txt");
+            ChildJvm r = recordSpanApp(List.of("-Xlog:class+load:file=" + classes), "--export",
+                    "otlp=http://127.0.0.1:" + server.getAddress().getPort());
             assertThat(r.exitCode).as(r.toString()).isZero();
             assertThat(r.out).contains("served 3");
+            // the traced JVM only records: the SDK is the command's
+            assertThat(Files.readString(classes)).contains("itest.SpanApp").doesNotContain("otel").doesNotContain("opentelemetry");
             assertThat(r.err).containsPattern("jftrace: export otlp=http://127.0.0.1:\\d+/v1/traces: \\d+ spans sent\n");
         } finally {
             server.stop(0);

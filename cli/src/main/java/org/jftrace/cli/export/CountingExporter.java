@@ -24,7 +24,7 @@ final class CountingExporter implements SpanExporter {
             r = delegate.export(spans);
         } catch (RuntimeException e) {
             tally.failed.addAndGet(n);
-            tally.lastError = e.toString();
+            tally.lastError = describe(e);
             return CompletableResultCode.ofFailure();
         }
         r.whenComplete(() -> {
@@ -32,11 +32,23 @@ final class CountingExporter implements SpanExporter {
                 tally.sent.addAndGet(n);
             } else {
                 tally.failed.addAndGet(n);
-                Throwable t = r.getFailureThrowable();
-                tally.lastError = t == null ? "the backend refused them" : t.getMessage() != null ? t.getMessage() : t.toString();
+                tally.lastError = describe(r.getFailureThrowable());
             }
         });
         return r;
+    }
+
+    /** The first message down the causes, or the exception's name (a refused connection has no message). */
+    static String describe(Throwable t) {
+        if (t == null) {
+            return "the backend did not accept them";
+        }
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c.getMessage() != null && !c.getMessage().isBlank()) {
+                return c.getMessage();
+            }
+        }
+        return t.getClass().getSimpleName() + (t.getClass().getSimpleName().equals("ConnectException") ? ": cannot connect" : "");
     }
 
     @Override

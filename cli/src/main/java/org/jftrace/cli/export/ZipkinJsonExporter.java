@@ -42,7 +42,7 @@ final class ZipkinJsonExporter implements SpanExporter {
         client.sendAsync(req, HttpResponse.BodyHandlers.ofString()).whenComplete((resp, error) -> {
             if (error != null) {
                 result.failExceptionally(new java.io.IOException("cannot reach " + endpoint + ": "
-                        + (error.getCause() != null ? error.getCause() : error)));
+                        + CountingExporter.describe(error)));
             } else if (resp.statusCode() / 100 != 2) {
                 String body = resp.body() == null ? "" : resp.body().strip();
                 result.failExceptionally(new java.io.IOException(endpoint + " answered HTTP " + resp.statusCode()
