@@ -24,8 +24,13 @@ import org.jftrace.cli.report.DataTail;
  */
 public final class ExportSession {
 
-    /** How long the end may wait for the last spans to be sent. */
-    private static final long FINAL_WAIT_MS = 15_000;
+    /**
+     * How long the end waits for the last spans: as long as a backend takes them (up to a limit), but
+     * no longer than 6 s once none has been sent or refused (a batch the OTLP exporter retries may
+     * take longer: it counts as dropped).
+     */
+    private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(6);
+    private static final long FINAL_WAIT_NANOS = TimeUnit.SECONDS.toNanos(120);
     private static final int BLOCKS_PER_POLL = 16;
 
     /** The SDK's own failure logs would repeat for every batch: the summary line says it once. */
@@ -119,7 +124,7 @@ public final class ExportSession {
 
     /**
      * Reads what the files still hold (the traced JVMs have stopped writing), sends the last spans
-     * (waiting at most {@value #FINAL_WAIT_MS} ms), and prints a line per target.
+     * (while the backends take them, at most 2 minutes), and prints a line per target.
      */
     public void finish() {
         finishing = true;
@@ -128,9 +133,9 @@ public final class ExportSession {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FINAL_WAIT_MS);
+        Patience patience = new Patience();
         while (pollAll()) { // the rest of the data, at the pace the backends take it, for a while
-            while (behind() && System.nanoTime() < deadline) {
+            while (behind() && patience.waits()) {
                 sleep(20);
             }
         }
@@ -141,11 +146,33 @@ public final class ExportSession {
         for (StreamExport s : streams) {
             done.add(s.shutdown());
         }
-        CompletableResultCode.ofAll(done).join(Math.max(1000, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())),
-                TimeUnit.MILLISECONDS);
+        CompletableResultCode all = CompletableResultCode.ofAll(done);
+        while (!all.isDone() && patience.waits()) {
+            all.join(200, TimeUnit.MILLISECONDS);
+        }
         for (Tally t : tallies) {
             System.err.println("jftrace: " + (tails.isEmpty() ? String.format(Locale.ROOT, "export %s: no trace data to"
                     + " export", t.target) : t.summary(made.get())));
+        }
+    }
+
+    /** Whether to go on waiting for the backends: they still take spans, and the wait is not too long. */
+    private final class Patience {
+        final long start = System.nanoTime();
+        long lastDone = -1;
+        long lastProgress = start;
+
+        boolean waits() {
+            long now = System.nanoTime();
+            long d = 0;
+            for (Tally t : tallies) {
+                d += t.sent.get() + t.failed.get();
+            }
+            if (d != lastDone) {
+                lastDone = d;
+                lastProgress = now;
+            }
+            return now - lastProgress < STALL_NANOS && now - start < FINAL_WAIT_NANOS;
         }
     }
 
