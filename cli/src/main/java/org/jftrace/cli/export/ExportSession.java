@@ -25,11 +25,11 @@ import org.jftrace.cli.report.DataTail;
 public final class ExportSession {
 
     /**
-     * How long the end waits for the last spans: as long as a backend takes them (up to a limit), but
-     * no longer than 6 s once none has been sent or refused (a batch the OTLP exporter retries may
-     * take longer: it counts as dropped).
+     * How long the end waits for the last spans: as long as a backend takes them, up to a limit, but
+     * no longer than 15 s once none has been sent (a loaded machine's backend may take seconds per
+     * batch), and not at all once every backend has refused all it was sent.
      */
-    private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(6);
+    private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(15);
     private static final long FINAL_WAIT_NANOS = TimeUnit.SECONDS.toNanos(120);
     private static final int BLOCKS_PER_POLL = 16;
 
@@ -159,20 +159,22 @@ public final class ExportSession {
     /** Whether to go on waiting for the backends: they still take spans, and the wait is not too long. */
     private final class Patience {
         final long start = System.nanoTime();
-        long lastDone = -1;
+        long lastSent = -1;
         long lastProgress = start;
 
         boolean waits() {
             long now = System.nanoTime();
-            long d = 0;
+            long sent = 0;
+            boolean allRefused = true;
             for (Tally t : tallies) {
-                d += t.sent.get() + t.failed.get();
+                sent += t.sent.get();
+                allRefused &= t.sent.get() == 0 && t.failed.get() > 0;
             }
-            if (d != lastDone) {
-                lastDone = d;
+            if (sent != lastSent) {
+                lastSent = sent;
                 lastProgress = now;
             }
-            return now - lastProgress < STALL_NANOS && now - start < FINAL_WAIT_NANOS;
+            return !allRefused && now - lastProgress < STALL_NANOS && now - start < FINAL_WAIT_NANOS;
         }
     }
 
