@@ -38,17 +38,20 @@ final class CountingExporter implements SpanExporter {
         return r;
     }
 
-    /** The first message down the causes, or the exception's name (a refused connection has no message). */
+    /** The root cause, named: "ConnectException", "HttpTimeoutException: request timed out", or our own message. */
     static String describe(Throwable t) {
         if (t == null) {
             return "the backend did not accept them";
         }
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c.getMessage() != null && !c.getMessage().isBlank()) {
-                return c.getMessage();
-            }
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
         }
-        return t.getClass().getSimpleName() + (t.getClass().getSimpleName().equals("ConnectException") ? ": cannot connect" : "");
+        String m = root.getMessage();
+        if (m == null || m.isBlank()) {
+            return root.getClass().getSimpleName();
+        }
+        return root.getClass() == java.io.IOException.class ? m : root.getClass().getSimpleName() + ": " + m;
     }
 
     @Override
