@@ -166,10 +166,7 @@ final class AttachCommand implements Callable<Integer> {
         try (ControlClient c = ControlClient.connect(pid, socket)) {
             c.request("write", prefix + "tracing_on", "0");
             if (recordTo != null) { // the records are in the data file; the text, if asked for, comes from it
-                String stopped = c.request("data", "stop");
-                if (data != null) {
-                    System.err.print(stopped);
-                }
+                System.err.print(c.request("data", "stop")); // what the file holds, and what was lost
                 if (tracing.functionProfile) {
                     System.err.print(c.request("cat", prefix + "trace_stat/function"));
                 }

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.jftrace.cli.report.DataTail;
 import org.jftrace.cli.report.Jvm;
 import org.jftrace.cli.report.Record;
 import org.jftrace.cli.report.ThreadInfo;
@@ -118,7 +119,7 @@ final class CallSpans {
         }
         s.clearFrom(d + 1);
         if (r.duration < thresh && s.id[d] == 0) {
-            s.clear(d);
+            s.clear(d); // returned: not open any more, though not exported
             if (d == 1) {
                 s.clearFrom(1);
             }
@@ -133,7 +134,7 @@ final class CallSpans {
 
     /** Calls whose entry was read but not their return end at the stream's last timestamp. */
     void finish() {
-        long last = org.jftrace.cli.report.DataTail.lastTs(jvm);
+        long last = DataTail.lastTs(jvm);
         for (Slots s : threads.values()) {
             for (int d = s.id.length - 1; d >= 1; d--) {
                 if (s.entered[d] && (last - s.entryTs[d] >= thresh || s.id[d] != 0)) {

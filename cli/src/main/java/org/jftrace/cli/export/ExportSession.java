@@ -200,9 +200,4 @@ public final class ExportSession {
         l.setLevel(Level.OFF);
         return l;
     }
-
-    /** Spans handed to the SDK so far. */
-    public long spans() {
-        return made.get();
-    }
 }

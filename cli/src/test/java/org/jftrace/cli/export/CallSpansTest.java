@@ -185,4 +185,17 @@ class CallSpansTest {
         assertThat(one(s, "t.M.b()V").parent).isEqualTo(a.id);
         assertThat(one(s, "t.M.b()V").unfinished).isFalse();
     }
+
+    @Test
+    void aShortCallThatReturnedIsNeverExportedAsUnfinished(@TempDir Path dir) throws Exception {
+        List<Span> s = spans(dir, 5, w -> block(w, 1, 0, b -> {
+            b.entry(0, A, 1);
+            b.entry(10, S, 2);
+            b.ret(12, S, 2, 2, false, 0);
+            b.marker(40, "later");
+        }));
+        assertThat(s).extracting(Span::name).containsExactly("t.M.a()V");
+        assertThat(one(s, "t.M.a()V").unfinished).isTrue();
+        assertThat(one(s, "t.M.a()V").end).isEqualTo(40);
+    }
 }
