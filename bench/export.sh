@@ -21,7 +21,13 @@ PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 "$JAVA" -Xmx384m -jar "$ZIPKIN" --server.port="$PORT" --server.address=127.0.0.1 \
   --zipkin.collector.grpc.enabled=false >"$OUT/zipkin.log" 2>&1 &
 ZPID=$!
-trap 'kill $ZPID 2>/dev/null; rm -rf "$OUT"' EXIT
+# a Zipkin still busy with a backlog may not stop on TERM: it gets 10 s, then KILL
+stop_zipkin() {
+  kill "$ZPID" 2>/dev/null || return 0
+  for _ in $(seq 1 20); do kill -0 "$ZPID" 2>/dev/null || return 0; sleep 0.5; done
+  kill -9 "$ZPID" 2>/dev/null || true
+}
+trap 'stop_zipkin; rm -rf "$OUT"' EXIT
 for _ in $(seq 1 360); do
   curl -sf "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break
   sleep 0.5
