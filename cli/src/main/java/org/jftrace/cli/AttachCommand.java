@@ -8,6 +8,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jftrace.cli.export.ExportOptions;
+import org.jftrace.cli.export.ExportSession;
+import org.jftrace.cli.export.ExportTarget;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -53,6 +56,14 @@ final class AttachCommand implements Callable<Integer> {
                     + " 'jftrace report'. With --data and no -o, the text is not printed.")
     Path data;
 
+    @Mixin
+    ExportOptions export = new ExportOptions();
+
+    /** Where the traced JVM records: --data's file, or for --export alone a temporary one, deleted at the end. */
+    private Path recordTo;
+    private boolean recordToTemp;
+    private ExportSession exporting;
+
     @Option(names = "--first-event", hidden = true,
             description = "Measure: report when the first event reached trace_pipe (consumes it).")
     boolean firstEvent;
@@ -64,6 +75,8 @@ final class AttachCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long t0 = System.nanoTime();
         long micros = duration == null ? -1 : Durations.micros(duration);
+        List<ExportTarget> targets = export.targets(tracing.tracer, tracing.clock);
+        recordTo = data;
         String opts = agentOptions();
         VirtualMachineDescriptor d = Jvms.find(pid);
         Path found = Jvms.findSocket(pid, d);
@@ -83,15 +96,24 @@ final class AttachCommand implements Callable<Integer> {
             session.close();
             throw e;
         }
-        if (data != null) {
+        if (!targets.isEmpty() && recordTo == null) {
+            recordTo = Files.createTempFile("jftrace-export-", ".jftrace");
+            recordToTemp = true;
+        }
+        if (recordTo != null) {
             try (ControlClient c = ControlClient.connect(pid, socket)) {
-                String file = data.toAbsolutePath().toString();
+                String file = recordTo.toAbsolutePath().toString();
                 System.err.print(instance == null ? c.request("data", "start", file)
                         : c.request("data", "start-instance", instance + " " + file));
             } catch (CliError | java.io.IOException e) {
                 session.request("detach");
                 session.close();
-                throw new CliError("attach --data: " + e.getMessage());
+                deleteTemp();
+                throw new CliError((data != null ? "attach --data: " : "attach --export: ") + e.getMessage());
+            }
+            if (!targets.isEmpty()) { // the JVM streams its records to the file: the export follows it as it grows
+                Path followed = recordTo;
+                exporting = ExportSession.start(targets, tracing.threshNanos(), () -> List.of(followed));
             }
         }
         long t2 = System.nanoTime();
@@ -119,6 +141,10 @@ final class AttachCommand implements Callable<Integer> {
             }
             if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
                 finished.set(true);
+                if (exporting != null) { // what it recorded before it went is still worth sending
+                    exporting.finish();
+                }
+                deleteTemp();
                 throw new CliError("JVM " + pid + " exited while being traced");
             }
         }
@@ -139,13 +165,16 @@ final class AttachCommand implements Callable<Integer> {
         String prefix = instance == null ? "" : "instances/" + instance + "/";
         try (ControlClient c = ControlClient.connect(pid, socket)) {
             c.request("write", prefix + "tracing_on", "0");
-            if (data != null) { // the records are in the data file; the text, if asked for, comes from it
-                System.err.print(c.request("data", "stop"));
+            if (recordTo != null) { // the records are in the data file; the text, if asked for, comes from it
+                System.err.print(c.request("data", "stop")); // what the file holds, and what was lost
                 if (tracing.functionProfile) {
                     System.err.print(c.request("cat", prefix + "trace_stat/function"));
                 }
+                if (exporting != null) {
+                    exporting.finish();
+                }
                 if (output != null) {
-                    new picocli.CommandLine(new ReportCommand()).execute(data.toString(), "-o", output.toString());
+                    new picocli.CommandLine(new ReportCommand()).execute(recordTo.toString(), "-o", output.toString());
                 }
                 return;
             }
@@ -168,7 +197,18 @@ final class AttachCommand implements Callable<Integer> {
                 System.err.println("jftrace: detach: " + e.getMessage());
             }
             session.close();
+            deleteTemp();
             done.countDown();
+        }
+    }
+
+    private void deleteTemp() {
+        if (recordToTemp) {
+            try {
+                Files.deleteIfExists(recordTo);
+            } catch (java.io.IOException e) {
+                System.err.println("jftrace: cannot delete " + recordTo + ": " + e.getMessage());
+            }
         }
     }
 
@@ -181,7 +221,7 @@ final class AttachCommand implements Callable<Integer> {
     }
 
     String agentOptions() {
-        if (data != null && tracing.bufferSizeKb == null) {
+        if ((data != null || export.any()) && tracing.bufferSizeKb == null) {
             tracing.bufferSizeKb = RECORDING_BUFFER_KB;
         }
         List<String> o = tracing.agentOptions();

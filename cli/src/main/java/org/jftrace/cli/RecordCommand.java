@@ -9,6 +9,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.jftrace.cli.export.ExportOptions;
+import org.jftrace.cli.export.ExportSession;
+import org.jftrace.cli.export.ExportTarget;
 import org.jftrace.cli.report.DataFile;
 import org.jftrace.cli.report.Jvm;
 import picocli.CommandLine.Command;
@@ -36,15 +39,19 @@ final class RecordCommand implements Callable<Integer> {
                     + " perfetto, chrome-json, trace-dat, folded, html, jfr). With --data and no -o, the text is not printed.")
     Path data;
 
+    @Mixin
+    ExportOptions export = new ExportOptions();
+
     @Parameters(paramLabel = "COMMAND", arity = "1..*", description = "The command to run, after --.")
     List<String> command;
 
     @Override
     public Integer call() throws Exception {
+        List<ExportTarget> targets = export.targets(tracing.tracer, tracing.clock);
         Path jar = Jars.self();
         Path dir = Files.createTempDirectory("jftrace-record");
         try {
-            String agent = "-javaagent:" + jar + "=" + agentOptions(dir.resolve("trace-%p.txt"));
+            String agent = "-javaagent:" + jar + "=" + agentOptions(dir.resolve("trace-%p.txt"), !targets.isEmpty());
             if (agent.contains(" ")) {
                 System.err.println("jftrace record: paths with spaces are not supported: " + agent);
                 return 2;
@@ -59,8 +66,20 @@ final class RecordCommand implements Callable<Integer> {
                 System.err.println("jftrace record: cannot run '" + command.get(0) + "': " + e.getMessage());
                 return 127;
             }
+            // the JVMs stream their records to data files in dir: the export follows them as they grow
+            ExportSession exporting = targets.isEmpty() ? null
+                    : ExportSession.start(targets, tracing.threshNanos(), () -> dataFiles(dir));
             int code = p.waitFor();
-            if (data != null) {
+            if (exporting != null) {
+                exporting.finish();
+            }
+            if (data == null && exporting != null) { // recorded only for the export: text only if asked for
+                if (output != null) {
+                    Path all = dir.resolve("all.jftrace");
+                    concatenate(dataFiles(dir), all);
+                    new picocli.CommandLine(new ReportCommand()).execute(all.toString(), "-o", output.toString());
+                }
+            } else if (data != null) {
                 writeData(dir);
                 if (output != null) { // the JVMs streamed their records to the data: the text comes from it
                     int rc = new picocli.CommandLine(new ReportCommand()).execute(data.toString(), "-o", output.toString());
@@ -80,9 +99,13 @@ final class RecordCommand implements Callable<Integer> {
     }
 
     String agentOptions(Path traceFile) {
+        return agentOptions(traceFile, false);
+    }
+
+    String agentOptions(Path traceFile, boolean exporting) {
         List<String> o = tracing.agentOptions();
         o.add("output=" + traceFile);
-        if (data != null) {
+        if (data != null || exporting) {
             o.add("data=" + traceFile.resolveSibling("data-%p.jftrace"));
             o.add("data_summary=0"); // this command says what the data holds, under its final name
         }
@@ -91,16 +114,8 @@ final class RecordCommand implements Callable<Integer> {
 
     /** The JVMs' data files, concatenated (each is a self-contained frame), in the order they ended. */
     private void writeData(Path dir) throws IOException {
-        List<Path> files;
-        try (Stream<Path> s = Files.list(dir)) {
-            files = s.filter(f -> f.getFileName().toString().startsWith("data-"))
-                    .sorted(Comparator.comparing(f -> f.toFile().lastModified())).toList();
-        }
-        try (java.io.OutputStream out = Files.newOutputStream(data)) {
-            for (Path f : files) {
-                Files.copy(f, out);
-            }
-        }
+        List<Path> files = dataFiles(dir);
+        concatenate(files, data);
         if (files.isEmpty()) {
             System.err.println("jftrace record: the command started no JVM that wrote trace data");
             return;
@@ -115,6 +130,24 @@ final class RecordCommand implements Callable<Integer> {
         if (output == null) {
             System.err.println("jftrace record: wrote " + data + " (" + files.size() + (files.size() == 1 ? " JVM" : " JVMs")
                     + "); 'jftrace report " + data + "' prints it");
+        }
+    }
+
+    /** The JVMs' data files in {@code dir}, in the order they were last written. */
+    private static List<Path> dataFiles(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(f -> f.getFileName().toString().startsWith("data-"))
+                    .sorted(Comparator.comparing(f -> f.toFile().lastModified())).toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private static void concatenate(List<Path> files, Path to) throws IOException {
+        try (java.io.OutputStream out = Files.newOutputStream(to)) {
+            for (Path f : files) {
+                Files.copy(f, out);
+            }
         }
     }
 

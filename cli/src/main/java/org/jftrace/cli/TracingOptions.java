@@ -84,6 +84,11 @@ final class TracingOptions {
         return false;
     }
 
+    /** tracing_thresh in nanoseconds (the mono clock's unit); 0 when not set. */
+    long threshNanos() {
+        return thresh == null ? 0 : Math.multiplyExact(Durations.micros(thresh), 1000L);
+    }
+
     /** The agent options for these settings, the tracer last; the caller appends its own. */
     List<String> agentOptions() {
         String note = jdkFilterNote();

@@ -34,7 +34,8 @@ class ControlLauncherIT {
                     ChildJvm.JAR.toAbsolutePath().toString(), pid, "cat", "current_tracer"));
             assertThat(r.out).as(r.toString()).isEqualTo("nop\n");
             String loaded = Files.readString(classes);
-            assertThat(loaded).contains("org.jftrace.cli.QuickControl").doesNotContain("picocli").doesNotContain("com.sun.tools.attach");
+            assertThat(loaded).contains("org.jftrace.cli.QuickControl").doesNotContain("picocli").doesNotContain("com.sun.tools.attach")
+                    .doesNotContain("otel").doesNotContain("org.jftrace.cli.export");
 
             // the same request through picocli (the long form with an option) gives the same answer
             assertThat(LoopJvm.jftrace("control", pid, "cat", "current_tracer").out).isEqualTo("nop\n");

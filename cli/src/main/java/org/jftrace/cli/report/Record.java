@@ -35,6 +35,18 @@ public final class Record {
         return ts - duration;
     }
 
+    public boolean isEntry() {
+        return type == DataFormat.ENTRY;
+    }
+
+    public boolean isReturn() {
+        return type == DataFormat.RETURN;
+    }
+
+    public boolean isLost() {
+        return type == DataFormat.LOST;
+    }
+
     public boolean isGraph() {
         return type == DataFormat.ENTRY || type == DataFormat.RETURN;
     }
