@@ -65,6 +65,10 @@ final class ClassSites extends ClassVisitor {
         return new MethodNode(Opcodes.ASM9, access, name, desc, signature, exceptions) {
             @Override
             public void visitEnd() {
+                String names = ParameterNames.of(this);
+                if (names != null) {
+                    Ftrace.setParameterNames(ip, names);
+                }
                 MethodNode withSites = check ? new MethodNode(Opcodes.ASM9, this.access, this.name, this.desc,
                         this.signature, this.exceptions.toArray(new String[0])) : null;
                 MethodSites sites = new MethodSites(check ? withSites : out, this.access, this.name, this.desc, owner,

@@ -42,6 +42,18 @@ abstract class OpsTracer implements Tracer {
         }
     }
 
+    /**
+     * Registers the instance's ops again, made by {@link #newOps} for the options now in force. The
+     * records already in the buffers stay; calls between the two registrations are not traced.
+     */
+    @Override
+    public final synchronized void callbacksChanged(TraceInstance instance) {
+        if (ops.containsKey(instance)) {
+            stop(instance);
+            start(instance);
+        }
+    }
+
     final synchronized FtraceOps ops(TraceInstance instance) {
         return ops.get(instance);
     }
