@@ -49,6 +49,10 @@ final class TracingOptions {
     @Option(names = "--buffer-size-kb", paramLabel = "KB", description = "buffer_size_kb per thread.")
     Integer bufferSizeKb;
 
+    @Option(names = "--args-strlen", paramLabel = "N",
+            description = "func_args_strlen: characters of a string argument or return value kept (default 32, at most 128).")
+    Integer argsStrlen;
+
     /** The agent options for these settings, the tracer last; the caller appends its own. */
     List<String> agentOptions() {
         List<String> o = new ArrayList<>();
@@ -63,6 +67,9 @@ final class TracingOptions {
         }
         if (thresh != null) {
             o.add("tracing_thresh=" + Durations.micros(thresh));
+        }
+        if (argsStrlen != null) {
+            o.add("func_args_strlen=" + argsStrlen);
         }
         for (String t : traceOptions) {
             o.add("trace_options=" + t);
