@@ -23,8 +23,11 @@ public final class FunctionGraphTracer extends OpsTracer {
     /** One per thread: where the thread is in the graph. Entries and exits pair, so it stays exact. */
     static final class GraphState {
         final TraceBuffer buf;
-        /** Where arguments and return objects are encoded (funcgraph-args, funcgraph-retval), else null. */
-        final long[] words;
+        /**
+         * Where arguments and return objects are encoded (funcgraph-args, funcgraph-retval): made by the
+         * first callback that needs it (the other may be the plain one, which made the state).
+         */
+        long[] words;
         int depth;
         int inGraph;
         int base;
@@ -32,12 +35,6 @@ public final class FunctionGraphTracer extends OpsTracer {
 
         GraphState(TraceBuffer buf) {
             this.buf = buf;
-            this.words = null;
-        }
-
-        GraphState(TraceBuffer buf, long[] words) {
-            this.buf = buf;
-            this.words = words;
         }
     }
 
@@ -74,12 +71,11 @@ public final class FunctionGraphTracer extends OpsTracer {
     }
 
     private static GraphState stateWithWords(TraceInstance ti, FtraceOps op, Regs regs) {
-        Object s = regs.local(op);
-        if (s == null) {
-            s = new GraphState(ti.buffers.current(), new long[ArgEncoder.MAX_WORDS]);
-            regs.setLocal(op, s);
+        GraphState s = state(ti, op, regs);
+        if (s.words == null) {
+            s.words = new long[ArgEncoder.MAX_WORDS];
         }
-        return (GraphState) s;
+        return s;
     }
 
     private static void entry(TraceInstance ti, int ip, FtraceOps op, Regs regs) {

@@ -155,6 +155,26 @@ class ArgsTracingTest {
     }
 
     @Test
+    void funcgraphRetvalAloneShowsReturnsAndExceptionsAndClosingBraces() {
+        ArgSite outer = new ArgSite("args.R", "outer", "(I)Ljava/lang/Object;", "n");
+        ArgSite inner = new ArgSite("args.R", "inner", "()V", null);
+        fs.write("set_ftrace_filter", "args.R.*", false);
+        fs.write("options/funcgraph-retval", "1", false);
+        fs.write("current_tracer", "function_graph", false);
+        try {
+            Object token = outer.entry.invokeWithArguments(1);
+            inner.callThrowing(new IllegalStateException());
+            outer.exit.invokeWithArguments(null, token);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+        assertThat(lines("args.R.")).containsExactly(
+                "args.R.outer() {",
+                "  args.R.inner(); /* threw java.lang.IllegalStateException */",
+                "} /* args.R.outer ret=null */");
+    }
+
+    @Test
     void optionsOffKeepThePlainCallbacksAndRecords() {
         ArgSite f = new ArgSite("args.P", "p", "(I)I", "n");
         fs.write("set_ftrace_filter", "args.P.*", false);
