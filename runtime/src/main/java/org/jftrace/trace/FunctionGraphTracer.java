@@ -48,6 +48,11 @@ public final class FunctionGraphTracer extends OpsTracer {
      * arguments / the returned object: chosen here, so that the plain ones test nothing for them.
      */
     @Override
+    boolean readsOption(String option) {
+        return option.equals("funcgraph-args") || option.equals("funcgraph-retval");
+    }
+
+    @Override
     FtraceOps newOps(TraceInstance ti) {
         boolean args = ti.options.get("funcgraph-args");
         boolean retval = ti.options.get("funcgraph-retval");

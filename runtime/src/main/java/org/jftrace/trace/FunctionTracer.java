@@ -17,6 +17,11 @@ public final class FunctionTracer extends OpsTracer {
     }
 
     @Override
+    boolean readsOption(String option) {
+        return option.equals("func-args");
+    }
+
+    @Override
     FtraceOps newOps(TraceInstance ti) {
         if (ti.options.get("func-args")) {
             // the arguments come through Regs only for an ops with FL_SAVE_REGS: without the option the

@@ -16,6 +16,11 @@ abstract class OpsTracer implements Tracer {
 
     abstract FtraceOps newOps(TraceInstance instance);
 
+    /** Whether {@link #newOps} chooses its callbacks by this option. */
+    boolean readsOption(String option) {
+        return false;
+    }
+
     @Override
     public final synchronized void start(TraceInstance instance) {
         FtraceOps op = newOps(instance);
@@ -47,8 +52,8 @@ abstract class OpsTracer implements Tracer {
      * records already in the buffers stay; calls between the two registrations are not traced.
      */
     @Override
-    public final synchronized void callbacksChanged(TraceInstance instance) {
-        if (ops.containsKey(instance)) {
+    public final synchronized void callbacksChanged(TraceInstance instance, String option) {
+        if (ops.containsKey(instance) && readsOption(option)) {
             stop(instance);
             start(instance);
         }

@@ -124,8 +124,8 @@ public final class TraceInstance {
     }
 
     /** An option that chooses the tracer's callbacks changed: the running tracer registers its ops again. */
-    synchronized void callbacksChanged() {
-        tracer.callbacksChanged(this);
+    synchronized void callbacksChanged(String option) {
+        tracer.callbacksChanged(this, option);
     }
 
     synchronized void setFilters(List<FilterRule> filter, List<FilterRule> notrace) {

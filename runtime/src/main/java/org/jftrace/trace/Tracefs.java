@@ -360,7 +360,7 @@ public final class Tracefs {
             ti.buffers.setOverwrite(on);
         }
         if (was != on && TraceOptions.choosesCallbacks(name)) {
-            ti.callbacksChanged();
+            ti.callbacksChanged(name);
         }
     }
 
