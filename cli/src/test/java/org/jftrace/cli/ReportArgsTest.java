@@ -8,6 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
 import org.jftrace.cli.ReportCommandTest.Run;
 import org.jftrace.cli.report.ArgText;
 import org.jftrace.cli.report.DataFile;
@@ -147,5 +151,31 @@ class ReportArgsTest {
         assertThat(total.get("return").asText()).isEqualTo("28");
         assertThat(total.get("arguments").get("arg5").asLong()).isEqualTo(-6);
         assertThat(check.get("exception").asText()).isEqualTo("java.lang.IllegalArgumentException");
+    }
+
+    @Test
+    void jfrEventsCarryArgumentsAndReturnAsFields(@TempDir Path tmp) throws Exception {
+        Path jfr = tmp.resolve("args.jfr");
+        Run r = ReportCommandTest.report("-f", "jfr", "-o", jfr.toString(), graphFile(tmp).toString());
+        assertThat(r.code).as(r.err).isZero();
+        Map<String, RecordedEvent> calls = new HashMap<>();
+        for (RecordedEvent e : RecordingFile.readAllEvents(jfr)) {
+            if (e.getEventType().getName().equals("jftrace.FunctionCall")) {
+                calls.put(e.getString("method"), e);
+            }
+        }
+        assertThat(calls.get(TOTAL).getString("arguments")).isEqualTo("arg0=1, arg1=2, arg2=3, arg3=4, arg4=5, arg5=-6, ...");
+        assertThat(calls.get(TOTAL).getString("returnValue")).isEqualTo("28");
+        assertThat(calls.get(CHECK).getString("exception")).isEqualTo("java.lang.IllegalArgumentException");
+        assertThat(calls.get(ORDER).getString("returnValue")).isEqualTo("\"ok\"");
+    }
+
+    @Test
+    void flameGraphTooltipShowsSampleCallsPerFrame(@TempDir Path tmp) throws Exception {
+        Run r = ReportCommandTest.report("-f", "html", graphFile(tmp).toString());
+        assertThat(r.code).as(r.err).isZero();
+        assertThat(r.out).contains("\"(arg0=null) threw java.lang.IllegalArgumentException\"")
+                .contains("\"(arg0=1, arg1=2, arg2=3, arg3=4, arg4=5, arg5=-6, ...) ret=28\"")
+                .contains("lines.push(\"e.g. \" + v)");
     }
 }

@@ -124,6 +124,18 @@ class ArgsTracingTest {
     }
 
     @Test
+    void floatsDoublesAndEscapedCharsPrintAsJavaWritesThem() {
+        ArgSite f = new ArgSite("args.F", "fd", "(FDCLjava/lang/String;)F", "f,d,c,s");
+        fs.write("set_ftrace_filter", "args.F.*", false);
+        fs.write("options/funcgraph-args", "1", false);
+        fs.write("options/funcgraph-retval", "1", false);
+        fs.write("current_tracer", "function_graph", false);
+        f.call(-0.5f, 1.5f, 1e-10, '\'', "tab\there");
+        assertThat(lines("args.F.fd")).containsExactly(
+                "args.F.fd(f=1.5, d=1.0E-10, c='\\'', s=\"tab\\there\"); /* ret=-0.5 */");
+    }
+
+    @Test
     void funcArgsStrlenSetsHowMuchOfAStringIsKept() {
         ArgSite f = new ArgSite("args.S", "s", "(Ljava/lang/String;Ljava/lang/String;)V", "a,b");
         fs.write("set_ftrace_filter", "args.S.*", false);
