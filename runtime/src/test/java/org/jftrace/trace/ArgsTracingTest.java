@@ -187,6 +187,21 @@ class ArgsTracingTest {
     }
 
     @Test
+    void tracePipeConsumesEachCallWithItsArguments() {
+        ArgSite f = new ArgSite("args.T", "t", "(ILjava/lang/String;)V", "n,s");
+        fs.write("set_ftrace_filter", "args.T.*", false);
+        fs.write("options/func-args", "1", false);
+        fs.write("current_tracer", "function", false);
+        for (int i = 0; i < 3; i++) {
+            f.call(null, i, "s" + i);
+        }
+        String pipe = fs.read("trace_pipe");
+        assertThat(pipe.lines().map(l -> l.substring(l.indexOf(": ") + 2))).containsExactly(
+                "args.T.t(n=0, s=\"s0\")", "args.T.t(n=1, s=\"s1\")", "args.T.t(n=2, s=\"s2\")");
+        assertThat(fs.read("trace_pipe")).isEmpty();
+    }
+
+    @Test
     void optionsOffKeepThePlainCallbacksAndRecords() {
         ArgSite f = new ArgSite("args.P", "p", "(I)I", "n");
         fs.write("set_ftrace_filter", "args.P.*", false);
