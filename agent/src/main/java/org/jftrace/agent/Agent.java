@@ -304,6 +304,7 @@ public final class Agent implements AttachHandler {
         set(fs, prefix + "trace_clock", o.get("clock", null));
         set(fs, prefix + "max_graph_depth", o.get("max_graph_depth", null));
         set(fs, prefix + "tracing_thresh", o.get("tracing_thresh", null));
+        set(fs, prefix + "func_args_strlen", o.get("func_args_strlen", null));
         set(fs, prefix + "set_ftrace_pid", o.get("pid", null));
         for (String opt : o.list("trace_options")) {
             fs.write(prefix + "trace_options", opt, false);

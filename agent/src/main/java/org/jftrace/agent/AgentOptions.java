@@ -18,7 +18,7 @@ public final class AgentOptions {
             "graph_function", "graph_notrace", "trace_options");
     /** Keys taking one value. */
     private static final List<String> VALUE_KEYS = List.of("tracer", "output", "report", "clock",
-            "buffer_size_kb", "max_graph_depth", "tracing_thresh", "pid", "verbose", "instance", "control", "jmx", "data", "data_summary", "ended_budget_kb", "warmup", "check",
+            "buffer_size_kb", "max_graph_depth", "tracing_thresh", "func_args_strlen", "pid", "verbose", "instance", "control", "jmx", "data", "data_summary", "ended_budget_kb", "warmup", "check",
             "function_profile_enabled", "yes");
 
     private final Map<String, List<String>> values = new TreeMap<>();

@@ -86,6 +86,10 @@ final class ClassSites extends ClassVisitor {
                 // A JDK function's sites are static calls, as an old class file's (DynFtrace.legacy).
                 int ip = Ftrace.addFunction(loader, owner, this.name, this.desc, hasReceiver, module, legacy,
                         classKey, true, jdk && !legacy);
+                String names = ParameterNames.of(this);
+                if (names != null) {
+                    Ftrace.setParameterNames(ip, names);
+                }
                 MethodNode withSites = check ? new MethodNode(Opcodes.ASM9, this.access, this.name, this.desc,
                         this.signature, this.exceptions.toArray(new String[0])) : null;
                 MethodSites sites = new MethodSites(check ? withSites : out, this.access, this.name, this.desc, owner,

@@ -89,6 +89,10 @@ final class TracingOptions {
         return thresh == null ? 0 : Math.multiplyExact(Durations.micros(thresh), 1000L);
     }
 
+    @Option(names = "--args-strlen", paramLabel = "N",
+            description = "func_args_strlen: characters of a string argument or return value kept (default 32, at most 128).")
+    Integer argsStrlen;
+
     /** The agent options for these settings, the tracer last; the caller appends its own. */
     List<String> agentOptions() {
         String note = jdkFilterNote();
@@ -107,6 +111,9 @@ final class TracingOptions {
         }
         if (thresh != null) {
             o.add("tracing_thresh=" + Durations.micros(thresh));
+        }
+        if (argsStrlen != null) {
+            o.add("func_args_strlen=" + argsStrlen);
         }
         for (String t : traceOptions) {
             o.add("trace_options=" + t);

@@ -28,6 +28,7 @@ public final class DataStreamWriter implements Closeable {
     public static final int THREADS = 3;
     public static final int EVENTS = 4;
     public static final int STATS = 5;
+    public static final int PARAMETERS = 6;
 
     public static final int ENTRY = 10;
     public static final int RETURN = 11;
@@ -35,6 +36,7 @@ public final class DataStreamWriter implements Closeable {
     public static final int MARKER = 13;
     public static final int STACK = 14;
     public static final int LOST = 15;
+    public static final int ARGS = 16;
 
     public static final int CODEC_RAW = 0;
     public static final int CODEC_DEFLATE = 1;
@@ -53,6 +55,8 @@ public final class DataStreamWriter implements Closeable {
     private final Bytes eventsHead = new Bytes(32);
     private final Bytes functions = new Bytes(1 << 12);
     private final Bytes threads = new Bytes(1 << 10);
+    private final Bytes parameters = new Bytes(1 << 10);
+    private int queuedParameters;
     private int queuedFunctions;
     private int queuedThreads;
 
@@ -101,6 +105,13 @@ public final class DataStreamWriter implements Closeable {
         functions.vlong(ip & 0xFFFF_FFFFL);
         functions.str(name);
         queuedFunctions++;
+    }
+
+    /** Declares a function's parameter names (joined by commas); written before the next EVENTS block. */
+    public void parameters(final int ip, final String names) {
+        parameters.vlong(ip & 0xFFFF_FFFFL);
+        parameters.str(names);
+        queuedParameters++;
     }
 
     /** Declares a thread key; written before the next EVENTS block. */
@@ -189,6 +200,66 @@ public final class DataStreamWriter implements Closeable {
         }
     }
 
+    /**
+     * The values of the record just written (CALL or ENTRY: its arguments; RETURN: the returned object
+     * or the exception), from the value words of {@code org.jftrace.trace.ArgEncoder}.
+     *
+     * @param names class names by class number (see ArgClasses), for OBJECT and THROWN values
+     */
+    public void args(final long ts, final long[] w, final java.util.function.IntFunction<String> names) {
+        record(ARGS, ts);
+        final int n = (int) (w[0] & 0xF);
+        events.vint(n);
+        int pos = 1;
+        for (int i = 0; i < n; i++) {
+            final int kind = (int) (w[0] >>> (4 + 4 * i)) & 0xF;
+            events.ensure(16);
+            events.put8(kind);
+            final long v = pos < w.length ? w[pos] : 0L;
+            switch (kind) {
+                case 1: // BOOL
+                    events.put8(v != 0 ? 1 : 0);
+                    pos++;
+                    break;
+                case 2: // CHAR
+                case 4: // FLOAT: the raw int bits
+                    events.putV(v & 0xFFFF_FFFFL);
+                    pos++;
+                    break;
+                case 3: // INT
+                    events.putZ(v);
+                    pos++;
+                    break;
+                case 5: // DOUBLE
+                    events.i64(v);
+                    pos++;
+                    break;
+                case 6: // OBJECT
+                    events.str(names.apply((int) (v >>> 32)));
+                    events.vlong(v & 0xFFFF_FFFFL);
+                    pos++;
+                    break;
+                case 7: { // STRING
+                    final int c = (int) v;
+                    final char[] chars = new char[c];
+                    for (int j = 0; j < c; j++) {
+                        chars[j] = (char) (w[pos + 1 + j / 4] >>> (16 * (j % 4)));
+                    }
+                    events.vlong(v >>> 32);
+                    events.str(new String(chars));
+                    pos += 1 + (c + 3) / 4;
+                    break;
+                }
+                case 8: // THROWN
+                    events.str(names.apply((int) v));
+                    pos++;
+                    break;
+                default: // NULL, MORE: no payload
+                    break;
+            }
+        }
+    }
+
     public void lost(final long ts, final long lostCount) {
         record(LOST, ts);
         events.putV(lostCount);
@@ -241,6 +312,14 @@ public final class DataStreamWriter implements Closeable {
     }
 
     private void flushNames() throws IOException {
+        if (queuedParameters > 0) {
+            payload.clear();
+            payload.vint(queuedParameters);
+            payload.put(parameters.bytes, 0, parameters.length);
+            block(PARAMETERS, payload);
+            parameters.clear();
+            queuedParameters = 0;
+        }
         if (queuedFunctions > 0) {
             payload.clear();
             payload.vint(queuedFunctions);

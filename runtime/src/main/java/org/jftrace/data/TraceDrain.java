@@ -13,12 +13,14 @@ import java.util.concurrent.locks.LockSupport;
 import org.jftrace.ftrace.DynFtrace;
 import org.jftrace.ftrace.Ftrace;
 import org.jftrace.ftrace.JdkSites;
+import org.jftrace.ring.ArgGroups;
 import org.jftrace.ring.RecordDescriptor;
 import org.jftrace.ring.ThreadIdentity;
 import org.jftrace.ring.TraceBuffer;
 import org.jftrace.ring.TraceBuffers;
 import org.jftrace.ring.TraceClock;
 import org.jftrace.ring.TraceRecord;
+import org.jftrace.trace.ArgClasses;
 import org.jftrace.trace.TraceInstance;
 
 /**
@@ -61,6 +63,11 @@ public final class TraceDrain implements TraceBuffers.DrainSink {
     private final Map<TraceBuffer, BufferState> states = new IdentityHashMap<>();
     private final Map<ThreadIdentity, Integer> threadKeys = new IdentityHashMap<>();
     private final BitSet declared = new BitSet();
+    private final BitSet paramsDeclared = new BitSet();
+    private final ArgGroups.Joiner joiner = new ArgGroups.Joiner();
+    /** The buffer and block of the owner whose ARGS records come next, or null. */
+    private TraceBuffer joinerBuffer;
+    private BufferState joinerOpen;
     private BufferState open;
     private ThreadIdentity openOwner;
     private long kept;
@@ -166,6 +173,10 @@ public final class TraceDrain implements TraceBuffers.DrainSink {
     @Override
     public void record(final TraceBuffer b, final TraceRecord r) {
         try {
+            if (r.type() == RecordDescriptor.TYPE_ARGS) {
+                args(b, r);
+                return;
+            }
             final BufferState s = stateOf(b);
             if (s != open || r.thread() != openOwner || w.eventCount() >= BATCH) {
                 closeBlock();
@@ -204,8 +215,39 @@ public final class TraceDrain implements TraceBuffers.DrainSink {
             }
             s.kept++;
             kept++;
+            if (r.hasArgs()) {
+                joiner.start(r);
+                joinerBuffer = b;
+                joinerOpen = open;
+            } else {
+                joinerBuffer = null;
+            }
         } catch (IOException e) {
             throw new DrainFailed(e);
+        }
+    }
+
+    /**
+     * An ARGS record: joined to its owner, the record just written to the open block (a read batch
+     * never ends inside a group), and written after it as one ARGS record once its group is complete.
+     * Not counted: a call with its arguments is one record, as it was for the writer's lost count.
+     */
+    private void args(final TraceBuffer b, final TraceRecord r) {
+        if (joinerBuffer != b || open != joinerOpen || w.eventCount() == 0) {
+            return; // an orphan (its owner was overwritten before the drain read it)
+        }
+        if (joiner.add(r)) {
+            return;
+        }
+        joinerBuffer = null;
+        if (joiner.complete(r)) {
+            final DynFtrace rec = Ftrace.records().get(r.ip());
+            final String names = rec == null ? null : rec.parameterNames();
+            if (names != null && !paramsDeclared.get(r.ip())) {
+                paramsDeclared.set(r.ip());
+                w.parameters(r.ip(), names);
+            }
+            w.args(r.timestamp(), joiner.words(), ArgClasses::name);
         }
     }
 

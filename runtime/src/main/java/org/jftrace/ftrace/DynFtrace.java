@@ -57,6 +57,11 @@ public final class DynFtrace {
      * ({@code ()Object}) cannot serve an ops that takes them, and is bound to nothing for it.
      */
     boolean entryArgs = true;
+    /**
+     * The parameters' names from the class file (MethodParameters, else LocalVariableTable), joined
+     * by commas, or null if unknown: set by the agent when it plants the class, read by func-args.
+     */
+    volatile String parameterNames;
 
     DynFtrace(int ip, String name, String module, String linkKey, boolean hasReceiver, boolean legacy) {
         this.ip = ip;
@@ -77,6 +82,14 @@ public final class DynFtrace {
 
     public String module() {
         return module;
+    }
+
+    /**
+     * @return the names of the parameters (receiver excluded), joined by commas, or null if the class
+     * file did not say (or the class was not planted yet)
+     */
+    public String parameterNames() {
+        return parameterNames;
     }
 
     /** @return the number of ops tracing this function. */

@@ -135,6 +135,18 @@ public final class Ftrace {
      * Calls {@code listener} with the ip of every function created from now on, under the core's lock
      * (so it sees functions in order and never misses one between its own update and the call).
      */
+    /**
+     * Records the names of function {@code ip}'s parameters (receiver excluded), joined by commas, as
+     * the class file gives them: what func-args and funcgraph-args print. One string per function, kept
+     * only for planted classes.
+     */
+    public static void setParameterNames(int ip, String names) {
+        DynFtrace rec = RECORDS.get(ip);
+        if (rec != null) {
+            rec.parameterNames = names;
+        }
+    }
+
     public static void addFunctionListener(java.util.function.IntConsumer listener) {
         FUNCTION_LISTENERS.add(listener);
     }

@@ -32,6 +32,7 @@ package org.jftrace.ring;
  *  MARKER        -          -       -                -                     -
  *  STACK         function   frames  -                -                     -
  *  LOST          -          -       -                records dropped       -
+ *  ARGS          owner's    slots   slot index       value words 2i        value words 2i+1
  * </pre>
  * A payload word marked {@code -} is not written: it holds whatever an older record left in the slot,
  * and readers never decode it ({@link TraceRecord}'s accessors check the type first). Two fewer stores
@@ -45,6 +46,15 @@ package org.jftrace.ring;
  * reassemble records spanning slots and markers cost no more ring space than a function record. The
  * price: a side slot keeps its object reachable until a later MARKER/STACK record reuses the slot
  * (bounded by the number of slots).
+ *
+ * <p>Arguments and captured return values (func-args, funcgraph-args, funcgraph-retval) do not fit
+ * either, and must not allocate. They follow their owner record (FUNCTION, GRAPH_ENTRY or
+ * GRAPH_RETURN, marked {@link #FLAG_ARGS}) as ARGS records in the next slots: a group written and
+ * published at once, so a reader never sees an owner without its ARGS ({@link TraceBuffer#read} never
+ * ends a batch inside a group either). ARGS slot i of k (flags = i, depth = k) carries value words
+ * 2i and 2i+1 (see {@code trace/ArgEncoder}) and its owner's timestamp, so merges by time keep the
+ * group together. An ARGS record whose owner was overwritten is an orphan: readers drop it. Records
+ * of calls without arguments are unchanged.
  *
  * <p>Type 0 ({@link #TYPE_NONE}) is never written; a zeroed slot therefore never decodes as a record.
  */
@@ -82,8 +92,17 @@ public final class RecordDescriptor {
     /** Records dropped before this point: payload 1 is how many (ftrace's "[LOST n EVENTS]"). */
     public static final int TYPE_LOST = 6;
 
+    /** Argument or return value words of the record {@code flags + 1} positions before (see above). */
+    public static final int TYPE_ARGS = 7;
+
     /** GRAPH_RETURN: the function exited by throwing; payload 2 is then 0. */
     public static final int FLAG_EXCEPTION = 0x01;
+
+    /** FUNCTION, GRAPH_ENTRY, GRAPH_RETURN: ARGS records follow in the next slots. */
+    public static final int FLAG_ARGS = 0x02;
+
+    /** Most ARGS slots a group may have: value words beyond {@code 2 * MAX_ARGS_SLOTS} are not kept. */
+    public static final int MAX_ARGS_SLOTS = 32;
 
     /** Largest depth a record can hold; deeper values saturate to it. */
     public static final int MAX_DEPTH = 0xFFFF;
@@ -145,6 +164,7 @@ public final class RecordDescriptor {
             case TYPE_MARKER: return "marker";
             case TYPE_STACK: return "stack";
             case TYPE_LOST: return "lost";
+            case TYPE_ARGS: return "args";
             default: return "unknown";
         }
     }

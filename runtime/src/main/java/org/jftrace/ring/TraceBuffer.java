@@ -1,8 +1,10 @@
 package org.jftrace.ring;
 
+import static org.jftrace.ring.RecordDescriptor.FLAG_ARGS;
 import static org.jftrace.ring.RecordDescriptor.FLAG_EXCEPTION;
 import static org.jftrace.ring.RecordDescriptor.RECORD_WORDS;
 import static org.jftrace.ring.RecordDescriptor.RECORD_WORDS_SHIFT;
+import static org.jftrace.ring.RecordDescriptor.TYPE_ARGS;
 import static org.jftrace.ring.RecordDescriptor.TYPE_FUNCTION;
 import static org.jftrace.ring.RecordDescriptor.TYPE_GRAPH_ENTRY;
 import static org.jftrace.ring.RecordDescriptor.TYPE_GRAPH_RETURN;
@@ -229,7 +231,7 @@ public final class TraceBuffer extends TraceBufferPad3 {
      */
     public boolean writeFunction(final long timestamp, final int ip, final int parentIp) {
         long h = head;
-        if (h >= (long) LIMIT.getOpaque(this) && (h = writeSlowPath(h, timestamp)) < 0) {
+        if (h >= (long) LIMIT.getOpaque(this) && (h = writeSlowPath(h, timestamp, 1)) < 0) {
             return false;
         }
         put(h, timestamp, RecordDescriptor.header(TYPE_FUNCTION, 0, 0, ip), parentIp);
@@ -246,7 +248,7 @@ public final class TraceBuffer extends TraceBufferPad3 {
      */
     public boolean writeGraphEntry(final long timestamp, final int ip, final int depth) {
         long h = head;
-        if (h >= (long) LIMIT.getOpaque(this) && (h = writeSlowPath(h, timestamp)) < 0) {
+        if (h >= (long) LIMIT.getOpaque(this) && (h = writeSlowPath(h, timestamp, 1)) < 0) {
             return false;
         }
         put(h, timestamp, RecordDescriptor.header(TYPE_GRAPH_ENTRY, 0, depth, ip));
@@ -267,7 +269,7 @@ public final class TraceBuffer extends TraceBufferPad3 {
     public boolean writeGraphReturn(final long timestamp, final int ip, final int depth, final long callTime,
                                     final long returnBits, final boolean exceptional) {
         long h = head;
-        if (h >= (long) LIMIT.getOpaque(this) && (h = writeSlowPath(h, timestamp)) < 0) {
+        if (h >= (long) LIMIT.getOpaque(this) && (h = writeSlowPath(h, timestamp, 1)) < 0) {
             return false;
         }
         final int flags = exceptional ? FLAG_EXCEPTION : 0;
@@ -284,7 +286,7 @@ public final class TraceBuffer extends TraceBufferPad3 {
      */
     public boolean writeMarker(final long timestamp, final String text) {
         long h = head;
-        if (h >= (long) LIMIT.getOpaque(this) && (h = writeSlowPath(h, timestamp)) < 0) {
+        if (h >= (long) LIMIT.getOpaque(this) && (h = writeSlowPath(h, timestamp, 1)) < 0) {
             return false;
         }
         side[(int) h & mask] = text; // ordered with the record's words by the same release/fence
@@ -302,12 +304,82 @@ public final class TraceBuffer extends TraceBufferPad3 {
      */
     public boolean writeStack(final long timestamp, final int ip, final StackTraceElement[] frames) {
         long h = head;
-        if (h >= (long) LIMIT.getOpaque(this) && (h = writeSlowPath(h, timestamp)) < 0) {
+        if (h >= (long) LIMIT.getOpaque(this) && (h = writeSlowPath(h, timestamp, 1)) < 0) {
             return false;
         }
         side[(int) h & mask] = frames;
         final int depth = frames == null ? 0 : frames.length;
         put(h, timestamp, RecordDescriptor.header(TYPE_STACK, 0, depth, ip));
+        return true;
+    }
+
+    /**
+     * function tracer record with its arguments (func-args): the record and its ARGS records, one
+     * group. Owner thread only.
+     *
+     * @param words  the value words ({@code trace/ArgEncoder}); copied, so the caller reuses the array
+     * @param nWords how many of them (at most {@code 2 * MAX_ARGS_SLOTS}); 0 writes the plain record
+     * @return true if stored, false if dropped and counted as lost
+     */
+    public boolean writeFunctionArgs(final long timestamp, final int ip, final int parentIp, final long[] words,
+                                     final int nWords) {
+        return writeGroup(timestamp, RecordDescriptor.header(TYPE_FUNCTION, FLAG_ARGS, 0, ip), parentIp, 0L,
+            words, nWords);
+    }
+
+    /** function_graph entry with its arguments (funcgraph-args); as {@link #writeFunctionArgs}. */
+    public boolean writeGraphEntryArgs(final long timestamp, final int ip, final int depth, final long[] words,
+                                       final int nWords) {
+        return writeGroup(timestamp, RecordDescriptor.header(TYPE_GRAPH_ENTRY, FLAG_ARGS, depth, ip), 0L, 0L,
+            words, nWords);
+    }
+
+    /**
+     * function_graph return with its captured value (funcgraph-retval: a returned object or the
+     * thrown exception's class); as {@link #writeFunctionArgs}.
+     */
+    public boolean writeGraphReturnArgs(final long timestamp, final int ip, final int depth, final long callTime,
+                                        final long returnBits, final boolean exceptional, final long[] words,
+                                        final int nWords) {
+        final int flags = FLAG_ARGS | (exceptional ? FLAG_EXCEPTION : 0);
+        return writeGroup(timestamp, RecordDescriptor.header(TYPE_GRAPH_RETURN, flags, depth, ip), callTime,
+            returnBits, words, nWords);
+    }
+
+    /**
+     * Writes an owner record and {@code k} ARGS records after it, published by one head store. A group
+     * that would take more than half the buffer's slots (a tiny buffer_size_kb) is written without its
+     * values: a reader must always be able to hold a whole group.
+     */
+    private boolean writeGroup(final long timestamp, final long header, final long payload1, final long payload2,
+                               final long[] words, final int nWords) {
+        final int k = Math.min((nWords + 1) >>> 1, RecordDescriptor.MAX_ARGS_SLOTS);
+        final boolean fits = k > 0 && k + 1 <= (ring.growTo >>> 1);
+        final int n = fits ? k + 1 : 1;
+        long h = head;
+        if (h + n > (long) LIMIT.getOpaque(this) && (h = writeSlowPath(h, timestamp, n)) < 0) {
+            return false;
+        }
+        final long[] d = data;
+        if (!fits) {
+            put(h, timestamp, header & ~((long) FLAG_ARGS << 48), payload1, payload2);
+            return true;
+        }
+        final int ip = RecordDescriptor.ip(header);
+        for (int j = 0; j < k; j++) {
+            final int i = slot(h + 1 + j);
+            d[i] = timestamp;
+            d[i + 1] = RecordDescriptor.header(TYPE_ARGS, j, k, ip);
+            final int w = j << 1;
+            d[i + 2] = words[w];
+            d[i + 3] = w + 1 < nWords ? words[w + 1] : 0L;
+        }
+        final int i = slot(h);
+        d[i] = timestamp;
+        d[i + 1] = header;
+        d[i + 2] = payload1;
+        d[i + 3] = payload2;
+        publish(h + k);
         return true;
     }
 
@@ -355,9 +427,10 @@ public final class TraceBuffer extends TraceBufferPad3 {
      *
      * @param h         head
      * @param timestamp the timestamp of the record to be written (also the LOST record's)
+     * @param n         slots the record needs (more than 1 for a group with ARGS records)
      * @return the position to write the record at, or -1 if it is dropped (counted as lost)
      */
-    private long writeSlowPath(long h, final long timestamp) {
+    private long writeSlowPath(long h, final long timestamp, final int n) {
         if (dropOnly) {
             LOST.getAndAdd(this, 1L); // shared by many threads: the only atomic increment in this class
             return -1;
@@ -374,7 +447,7 @@ public final class TraceBuffer extends TraceBufferPad3 {
             final boolean overwriting = instance.overwrite();
             // acquire: the consumer's copies of the slots it released are complete before we reuse them
             final long readable = Math.max((long) TAIL.getAcquire(this), ring.base);
-            if (h >= readable + ring.capacity && ring.slots() < ring.growTo) {
+            if (h + n > readable + ring.capacity && ring.slots() < ring.growTo) {
                 grow(h, Math.max(readable, h - ring.capacity));
             }
             final long newLimit;
@@ -401,12 +474,12 @@ public final class TraceBuffer extends TraceBufferPad3 {
                 LIMIT.setVolatile(this, newLimit);
             }
         } while ((boolean) KICKED.getVolatile(this));
-        if (room <= 0) {
+        if (room < n) {
             LOST.setRelease(this, lost + 1);
             return -1;
         }
         final long unmarked = lost - lostMarked;
-        if (unmarked > 0 && room >= 2) {
+        if (unmarked > 0 && room >= n + 1) {
             put(h, timestamp, RecordDescriptor.header(TYPE_LOST, 0, 0, 0), unmarked);
             lostMarked = lost;
             h++;
@@ -528,14 +601,43 @@ public final class TraceBuffer extends TraceBufferPad3 {
             }
             final long valid = Math.max(start, h2 - r.capacity);
             if (valid < end || end == start || attempt >= 8) {
+                final long whole = wholeGroups(words, start, valid, end);
                 out.ring = r;
                 out.first = valid;
-                out.offset = (int) Math.min(valid - start, end - start);
-                out.count = (int) Math.max(0, end - valid);
+                out.offset = (int) Math.min(valid - start, whole - start);
+                out.count = (int) Math.max(0, whole - valid);
                 return;
             }
             // everything copied was overwritten meanwhile (writer lapped us): try again at the new window
         }
+    }
+
+    /**
+     * Where a batch of copied records {@code [valid, end)} ends so that it holds no part of an ARGS
+     * group without the rest: before the group the last record belongs to, unless that group is the
+     * whole batch. A consumer then gets the group in its next batch, whole.
+     */
+    private static long wholeGroups(final long[] words, final long start, final long valid, final long end) {
+        if (end <= valid) {
+            return end;
+        }
+        final long last = end - 1;
+        final long hdr = words[((int) (last - start) << RECORD_WORDS_SHIFT) + RecordDescriptor.HEADER_OFFSET];
+        final int type = RecordDescriptor.type(hdr);
+        final long cut;
+        if (type == TYPE_ARGS) {
+            final int i = RecordDescriptor.flags(hdr);
+            if (i >= RecordDescriptor.depth(hdr) - 1) {
+                return end;
+            }
+            cut = last - i - 1;
+        } else if ((RecordDescriptor.flags(hdr) & FLAG_ARGS) != 0
+            && (type == TYPE_FUNCTION || type == TYPE_GRAPH_ENTRY || type == TYPE_GRAPH_RETURN)) {
+            cut = last;
+        } else {
+            return end;
+        }
+        return cut > valid ? cut : end;
     }
 
     /** @return the consumer's position; any thread. */

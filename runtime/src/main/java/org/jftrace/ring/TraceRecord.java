@@ -17,6 +17,8 @@ public final class TraceRecord {
     private long payload1;
     private long payload2;
     private Object sideObject;
+    /** The value words of the ARGS records that followed this one, once joined ({@link ArgGroups}). */
+    private long[] argWords;
 
     /** An empty record to be filled by a reader. */
     public TraceRecord() {
@@ -33,6 +35,7 @@ public final class TraceRecord {
         this.payload1 = words[w + RecordDescriptor.PAYLOAD1_OFFSET];
         this.payload2 = words[w + RecordDescriptor.PAYLOAD2_OFFSET];
         this.sideObject = RecordDescriptor.usesSideTable(RecordDescriptor.type(header)) ? side : null;
+        this.argWords = null;
     }
 
     /** @return a detached copy. */
@@ -46,6 +49,7 @@ public final class TraceRecord {
         c.payload1 = payload1;
         c.payload2 = payload2;
         c.sideObject = sideObject;
+        c.argWords = argWords;
         return c;
     }
 
@@ -124,6 +128,39 @@ public final class TraceRecord {
         return (flags() & RecordDescriptor.FLAG_EXCEPTION) != 0;
     }
 
+    /** @return whether ARGS records follow this one (FUNCTION, GRAPH_ENTRY, GRAPH_RETURN). */
+    public boolean hasArgs() {
+        return (flags() & RecordDescriptor.FLAG_ARGS) != 0 && type() != RecordDescriptor.TYPE_ARGS;
+    }
+
+    /** @return ARGS: this slot's index in its group. */
+    public int argsIndex() {
+        return type() == RecordDescriptor.TYPE_ARGS ? flags() : 0;
+    }
+
+    /** @return ARGS: the number of ARGS slots in its group. */
+    public int argsSlots() {
+        return type() == RecordDescriptor.TYPE_ARGS ? depth() : 0;
+    }
+
+    /** @return ARGS: value word {@code j} (0 or 1) of this slot. */
+    public long argsWord(final int j) {
+        return j == 0 ? payload1 : payload2;
+    }
+
+    /**
+     * @return the value words of the arguments or the captured return value ({@code trace/ArgEncoder}),
+     * or null if the record has none or they were not joined (see {@link ArgGroups})
+     */
+    public long[] argWords() {
+        return argWords;
+    }
+
+    /** Joins the value words of the ARGS records that followed this record. */
+    public void setArgWords(final long[] words) {
+        this.argWords = words;
+    }
+
     /** @return how many records were dropped just before this one (LOST). */
     public long lostCount() {
         return type() == RecordDescriptor.TYPE_LOST ? payload1 : 0L;
@@ -163,6 +200,9 @@ public final class TraceRecord {
                 break;
             case RecordDescriptor.TYPE_LOST:
                 sb.append(" count=").append(lostCount());
+                break;
+            case RecordDescriptor.TYPE_ARGS:
+                sb.append(" slot=").append(argsIndex()).append('/').append(argsSlots());
                 break;
             default:
                 break;

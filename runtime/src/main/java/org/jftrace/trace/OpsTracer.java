@@ -16,6 +16,11 @@ abstract class OpsTracer implements Tracer {
 
     abstract FtraceOps newOps(TraceInstance instance);
 
+    /** Whether {@link #newOps} chooses its callbacks by this option. */
+    boolean readsOption(String option) {
+        return false;
+    }
+
     @Override
     public final synchronized void start(TraceInstance instance) {
         FtraceOps op = newOps(instance);
@@ -39,6 +44,18 @@ abstract class OpsTracer implements Tracer {
         if (op != null) {
             Ftrace.setHashes(op, instance.filterRules(), instance.notraceRules());
             Ftrace.setPidFilter(op, instance.pidFilter());
+        }
+    }
+
+    /**
+     * Registers the instance's ops again, made by {@link #newOps} for the options now in force. The
+     * records already in the buffers stay; calls between the two registrations are not traced.
+     */
+    @Override
+    public final synchronized void callbacksChanged(TraceInstance instance, String option) {
+        if (ops.containsKey(instance) && readsOption(option)) {
+            stop(instance);
+            start(instance);
         }
     }
 

@@ -42,6 +42,8 @@ public final class TraceInstance {
      * function_graph reads this one field per callback instead of the four above (its fast path).
      */
     volatile boolean graphPlain = true;
+    /** func_args_strlen: characters of a string argument or return value kept in the record. */
+    volatile int argsStrlen = 32;
 
     final FunctionProfiler profiler = new FunctionProfiler(this);
     final FilterCommands commands = new FilterCommands(this);
@@ -119,6 +121,11 @@ public final class TraceInstance {
             tracer = NopTracer.INSTANCE;
             throw e;
         }
+    }
+
+    /** An option that chooses the tracer's callbacks changed: the running tracer registers its ops again. */
+    synchronized void callbacksChanged(String option) {
+        tracer.callbacksChanged(this, option);
     }
 
     synchronized void setFilters(List<FilterRule> filter, List<FilterRule> notrace) {

@@ -18,6 +18,9 @@ public final class TraceOptions {
         DEFAULTS.put("funcgraph-duration", true);
         DEFAULTS.put("funcgraph-tail", false);
         DEFAULTS.put("funcgraph-retval", false);
+        DEFAULTS.put("funcgraph-retval-hex", false);
+        DEFAULTS.put("funcgraph-args", false);
+        DEFAULTS.put("func-args", false);
         DEFAULTS.put("funcgraph-cpu", true);
         DEFAULTS.put("funcgraph-overhead", true);
         DEFAULTS.put("sym-descriptor", false);
@@ -28,6 +31,15 @@ public final class TraceOptions {
 
     /** graph-time, read by the profiler on every return. */
     volatile boolean graphTime = true;
+
+    /**
+     * Whether the option changes what a tracer's callbacks record (so a running tracer registers its
+     * ops again with other callbacks), not only how records print: with these off the callbacks are
+     * the plain ones, and cost what they cost without the options.
+     */
+    static boolean choosesCallbacks(String name) {
+        return name.equals("func-args") || name.equals("funcgraph-args") || name.equals("funcgraph-retval");
+    }
 
     public static boolean exists(String name) {
         return DEFAULTS.containsKey(name);

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.jftrace.ftrace.DynFtrace;
 import org.jftrace.ftrace.Ftrace;
+import org.jftrace.ring.ArgGroups;
 import org.jftrace.ring.RecordDescriptor;
 import org.jftrace.ring.TraceClock;
 import org.jftrace.ring.TraceRecord;
@@ -24,6 +25,7 @@ public final class TraceOutput {
 
     /** The {@code trace} file: header and one line per record, for the instance's current tracer. */
     public static String trace(TraceInstance ti, List<TraceRecord> records) {
+        records = ArgGroups.join(records);
         StringBuilder sb = new StringBuilder();
         Names names = new Names(ti.options.get("sym-descriptor"));
         if (ti.tracer instanceof FunctionGraphTracer || (!(ti.tracer instanceof FunctionTracer) && hasGraph(records))) {
@@ -82,6 +84,9 @@ public final class TraceOutput {
             lostLine(sb, r);
             return;
         }
+        if (r.type() == RecordDescriptor.TYPE_ARGS) { // an orphan: its owner was overwritten
+            return;
+        }
         context(sb, r);
         sb.append(" [").append(pad3(r.bufferId())).append("] ");
         if (ti.clock.isCounter()) {
@@ -98,6 +103,7 @@ public final class TraceOutput {
         switch (r.type()) {
             case RecordDescriptor.TYPE_FUNCTION:
                 sb.append(names.get(r.ip()));
+                args(sb, r, names);
                 if (r.parentIp() != 0) {
                     sb.append(" <-").append(names.get(r.parentIp()));
                 }
@@ -109,7 +115,9 @@ public final class TraceOutput {
                 stack(sb, r, "");
                 break;
             case RecordDescriptor.TYPE_GRAPH_ENTRY:
-                sb.append(names.get(r.ip())).append("() {");
+                sb.append(names.get(r.ip()));
+                args(sb, r, names);
+                sb.append(" {");
                 break;
             default:
                 sb.append("} /* ").append(names.get(r.ip())).append(" */");
@@ -229,6 +237,7 @@ public final class TraceOutput {
     static void graph(StringBuilder sb, TraceInstance ti, List<TraceRecord> records, Names names) {
         TraceOptions o = ti.options;
         boolean retval = o.get("funcgraph-retval");
+        boolean hex = o.get("funcgraph-retval-hex");
         boolean tail = o.get("funcgraph-tail");
         // A leaf is an entry whose very next record in its buffer is its own return: one line.
         int n = records.size();
@@ -271,16 +280,26 @@ public final class TraceOutput {
                 lostLine(sb, r);
                 continue;
             }
+            if (type == RecordDescriptor.TYPE_ARGS) { // an orphan: its owner was overwritten
+                continue;
+            }
             if (type == RecordDescriptor.TYPE_GRAPH_ENTRY && leaf[i]) {
                 TraceRecord ret = next(records, i, consumed);
                 prefix(sb, ti, r, ret.timestamp() - r.timestamp(), true);
                 indent(sb, r.depth());
-                sb.append(names.get(r.ip())).append("();");
-                suffix(sb, ret, retval);
+                sb.append(names.get(r.ip()));
+                args(sb, r, names);
+                sb.append(';');
+                String t = returnText(ret, retval, hex);
+                if (t != null) {
+                    sb.append(" /* ").append(t).append(" */");
+                }
             } else if (type == RecordDescriptor.TYPE_GRAPH_ENTRY) {
                 prefix(sb, ti, r, 0, false);
                 indent(sb, r.depth());
-                sb.append(names.get(r.ip())).append("() {");
+                sb.append(names.get(r.ip()));
+                args(sb, r, names);
+                sb.append(" {");
                 stack.push(new Open(r.ip(), r.depth()));
             } else if (type == RecordDescriptor.TYPE_GRAPH_RETURN) {
                 Open top = stack.peek();
@@ -291,10 +310,17 @@ public final class TraceOutput {
                 prefix(sb, ti, r, r.timestamp() - r.callTime(), true);
                 indent(sb, r.depth());
                 sb.append('}');
-                if (tail || !matched) {
-                    sb.append(" /* ").append(names.get(r.ip())).append(" */");
+                String t = returnText(r, retval, hex);
+                if (retval && t != null) { // the kernel's "} /* fn ret=-22 */"
+                    sb.append(" /* ").append(names.get(r.ip())).append(' ').append(t).append(" */");
+                } else {
+                    if (tail || !matched) {
+                        sb.append(" /* ").append(names.get(r.ip())).append(" */");
+                    }
+                    if (t != null) {
+                        sb.append(" /* ").append(t).append(" */");
+                    }
                 }
-                suffix(sb, r, retval);
             } else if (type == RecordDescriptor.TYPE_MARKER) {
                 prefix(sb, ti, r, 0, false);
                 indent(sb, (stack.isEmpty() ? 0 : stack.peek().depth) + 1);
@@ -322,11 +348,36 @@ public final class TraceOutput {
         throw new IllegalStateException("leaf without its return");
     }
 
-    private static void suffix(StringBuilder sb, TraceRecord ret, boolean retval) {
+    /**
+     * What a return shows: {@code threw CLASS} (the class when funcgraph-retval captured it, else just
+     * {@code threw}), {@code ret=VALUE} with funcgraph-retval, or null (nothing, or a void function).
+     */
+    static String returnText(TraceRecord ret, boolean retval, boolean hex) {
+        long[] w = ret.argWords();
         if (ret.exceptional()) {
-            sb.append(" /* threw */");
-        } else if (retval) {
-            sb.append(" /* = 0x").append(Long.toHexString(ret.returnValueBits())).append(" */");
+            if (retval && ArgFormatter.threw(w)) {
+                StringBuilder t = new StringBuilder("threw ");
+                ArgFormatter.ret(t, w, 0, 'L', false);
+                return t.toString();
+            }
+            return "threw";
+        }
+        if (!retval) {
+            return null;
+        }
+        StringBuilder t = new StringBuilder("ret=");
+        return ArgFormatter.ret(t, w, ret.returnValueBits(), ArgEncoder.returnType(ret.ip()), hex) ? t.toString() : null;
+    }
+
+    /** {@code (a=1, b="x")} when the record carries arguments, {@code ()} otherwise for a graph line. */
+    private static void args(StringBuilder sb, TraceRecord r, Names names) {
+        long[] w = r.argWords();
+        if (w != null) {
+            sb.append('(');
+            ArgFormatter.args(sb, w, names.parameters(r.ip()));
+            sb.append(')');
+        } else if (r.type() != RecordDescriptor.TYPE_FUNCTION) {
+            sb.append("()");
         }
     }
 
@@ -421,6 +472,12 @@ public final class TraceOutput {
 
         Names(boolean descriptor) {
             this.descriptor = descriptor;
+        }
+
+        /** @return the function's parameter names joined by commas, or null */
+        String parameters(int ip) {
+            DynFtrace rec = Ftrace.records().get(ip);
+            return rec == null ? null : rec.parameterNames();
         }
 
         String get(int ip) {

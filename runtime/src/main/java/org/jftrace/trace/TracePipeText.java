@@ -3,6 +3,8 @@ package org.jftrace.trace;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.jftrace.ring.ArgGroups;
+import org.jftrace.ring.RecordDescriptor;
 import org.jftrace.ring.TracePipe;
 import org.jftrace.ring.TraceRecord;
 
@@ -25,6 +27,25 @@ public final class TracePipeText {
     }
 
     /**
+     * Consumes up to {@code max} records (more if the last one's ARGS records are still to come: they
+     * are there, published with it) into {@code records}.
+     *
+     * @return the records with their ARGS records joined to their owners
+     */
+    static List<TraceRecord> drainWhole(TracePipe pipe, List<TraceRecord> records, int max) {
+        pipe.drain(r -> records.add(r.copy()), max);
+        while (!records.isEmpty() && groupOpen(records.get(records.size() - 1))
+                && pipe.drain(r -> records.add(r.copy()), 1) > 0) {
+            // the rest of the group
+        }
+        return ArgGroups.join(records);
+    }
+
+    private static boolean groupOpen(TraceRecord last) {
+        return last.hasArgs() || (last.type() == RecordDescriptor.TYPE_ARGS && last.argsIndex() < last.argsSlots() - 1);
+    }
+
+    /**
      * Waits up to {@code timeoutMillis} for a record, then consumes it and up to {@code max - 1}
      * more that are already there.
      *
@@ -36,7 +57,7 @@ public final class TracePipeText {
         }
         List<TraceRecord> records = new ArrayList<>();
         records.add(first.copy());
-        pipe.drain(r -> records.add(r.copy()), Math.max(0, max - 1));
+        records = drainWhole(pipe, records, Math.max(0, max - 1));
         StringBuilder sb = new StringBuilder();
         TraceOutput.Names names = new TraceOutput.Names(instance.options.get("sym-descriptor"));
         if (instance.tracer instanceof FunctionTracer) {

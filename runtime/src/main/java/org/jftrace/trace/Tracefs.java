@@ -32,7 +32,7 @@ public final class Tracefs {
     /** Files of an instance, in the order a listing shows them. */
     public static final List<String> FILES = List.of("available_tracers", "current_tracer", "tracing_on",
             "set_ftrace_filter", "set_ftrace_notrace", "set_graph_function", "set_graph_notrace",
-            "max_graph_depth", "tracing_thresh", "set_ftrace_pid", "buffer_size_kb", "trace_clock", "trace",
+            "max_graph_depth", "tracing_thresh", "func_args_strlen", "set_ftrace_pid", "buffer_size_kb", "trace_clock", "trace",
             "trace_marker", "trace_pipe", "trace_options", "available_filter_functions", "enabled_functions", "snapshot",
             "function_profile_enabled", "trace_stat/function");
 
@@ -156,6 +156,8 @@ public final class Tracefs {
                 return ti.maxGraphDepth + "\n";
             case "tracing_thresh":
                 return (ti.tracingThresh / 1000) + "\n";
+            case "func_args_strlen":
+                return ti.argsStrlen + "\n";
             case "set_ftrace_pid":
                 return ti.pidText().isEmpty() ? "no pid\n" : ti.pidText() + "\n";
             case "buffer_size_kb":
@@ -202,7 +204,9 @@ public final class Tracefs {
      */
     public static String readPipe(TraceInstance ti, int max) {
         StringBuilder sb = new StringBuilder();
-        ti.pipe().drain(r -> sb.append(TraceOutput.pipeLine(ti, r)), max);
+        for (org.jftrace.ring.TraceRecord r : TracePipeText.drainWhole(ti.pipe(), new java.util.ArrayList<>(), max)) {
+            sb.append(TraceOutput.pipeLine(ti, r));
+        }
         return sb.toString();
     }
 
@@ -269,6 +273,9 @@ public final class Tracefs {
                     return;
                 case "tracing_thresh":
                     ti.setTracingThresh(parseNonNegative(f, v, Long.MAX_VALUE / 1000) * 1000);
+                    return;
+                case "func_args_strlen":
+                    ti.argsStrlen = (int) parseNonNegative(f, v, ArgEncoder.MAX_STRLEN);
                     return;
                 case "set_ftrace_pid":
                     setPid(ti, v, append);
@@ -347,9 +354,13 @@ public final class Tracefs {
     }
 
     private static void setOption(TraceInstance ti, String name, boolean on) {
+        boolean was = ti.options.get(name);
         ti.options.set(name, on);
         if (name.equals("overwrite")) {
             ti.buffers.setOverwrite(on);
+        }
+        if (was != on && TraceOptions.choosesCallbacks(name)) {
+            ti.callbacksChanged(name);
         }
     }
 

@@ -17,4 +17,8 @@ public interface Tracer {
 
     /** Applies changed filters of a running tracer (as one patch batch). */
     void filtersChanged(TraceInstance instance);
+
+    /** An option that chooses the callbacks (func-args, ...) changed: a running tracer that reads it takes the new ones. */
+    default void callbacksChanged(TraceInstance instance, String option) {
+    }
 }

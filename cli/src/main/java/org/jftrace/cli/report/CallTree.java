@@ -26,6 +26,8 @@ public final class CallTree implements Calls.Listener {
         /** Calls that reached this frame by this stack. */
         public long calls;
         public boolean threw;
+        /** A few calls' arguments and return values ({@link Jvm#callValues}), or null: the flame graph's tooltip shows them. */
+        public List<String> samples;
         public final Map<String, Node> children = new LinkedHashMap<>();
 
         Node(String name) {
@@ -54,6 +56,9 @@ public final class CallTree implements Calls.Listener {
             this.name = name;
         }
     }
+
+    /** Sample values kept per frame: a few, so that the tree's size stays that of its stacks. */
+    static final int SAMPLES = 3;
 
     public final Node root = new Node("all");
     private final Map<String, FunctionStat> functions = new HashMap<>();
@@ -94,6 +99,17 @@ public final class CallTree implements Calls.Listener {
         n.self += self;
         n.calls++;
         n.threw |= f.threw;
+        if ((f.args != null || f.returned) && (n.samples == null || n.samples.size() < SAMPLES)) {
+            String v = jvm.callValues(f.ip, f.args, f.returned, f.threw, f.ret, f.retval);
+            if (v != null) {
+                if (n.samples == null) {
+                    n.samples = new ArrayList<>(SAMPLES);
+                }
+                if (!n.samples.contains(v)) {
+                    n.samples.add(v);
+                }
+            }
+        }
         calls++;
         if (f.parent == null) {
             Node base = base(f.thread);

@@ -23,6 +23,14 @@ public final class Calls {
         public long end;
         public boolean threw;
         public boolean unfinished;
+        /** The arguments its entry recorded (funcgraph-args), or null. */
+        public ArgValue[] args;
+        /** Its return's captured object or exception (funcgraph-retval), or null. */
+        public ArgValue ret;
+        /** Its return's value bits (a primitive return, typed by the function's descriptor). */
+        public long retval;
+        /** Whether its return is in the data (else retval means nothing). */
+        public boolean returned;
         /** The time of the frame's closed children. */
         long childTime;
         public Frame parent;
@@ -65,6 +73,10 @@ public final class Calls {
             f.threw = false;
             f.unfinished = false;
             f.node = null;
+            f.args = null;
+            f.ret = null;
+            f.retval = 0;
+            f.returned = false;
             size++;
             return f;
         }
@@ -107,6 +119,7 @@ public final class Calls {
             f.ip = r.ip;
             f.depth = d;
             f.start = r.ts;
+            f.args = r.args;
             listener.enter(f);
             return;
         }
@@ -123,6 +136,9 @@ public final class Calls {
         f.start = r.callTime();
         f.end = r.ts;
         f.threw = r.exceptional;
+        f.ret = r.ret;
+        f.retval = r.retval;
+        f.returned = true;
         close(s, f);
     }
 

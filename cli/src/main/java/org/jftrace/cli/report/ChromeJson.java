@@ -95,6 +95,7 @@ public final class ChromeJson implements RecordSink, Calls.Listener {
                 sb.append(",\"parent\":");
                 Json.str(sb, jvm.function(e.arg));
             }
+            ArgJson.args(sb, jvm, e.ip, e.args);
             sb.append("}}");
         } else if (e.type == DataFormat.MARKER) {
             sb.append(",\"cat\":\"trace_marker\",\"name\":");
@@ -132,6 +133,10 @@ public final class ChromeJson implements RecordSink, Calls.Listener {
         }
         if (f.unfinished) {
             sb.append(",\"unfinished\":true");
+        }
+        ArgJson.args(sb, jvm, f.ip, f.args);
+        if (f.returned) {
+            ArgJson.ret(sb, jvm, f.ip, f.threw, f.ret, f.retval);
         }
         sb.append("}}");
         flushIfFull();

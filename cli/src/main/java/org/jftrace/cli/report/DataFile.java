@@ -196,7 +196,7 @@ public final class DataFile {
                 long stored = u32(header, 5);
                 String where = String.format(Locale.ROOT, "block %d (%s) at byte %,d", blockNo, DataFormat.kindName(kind),
                         blockStart);
-                if (kind > DataFormat.STATS) {
+                if (kind > DataFormat.PARAMETERS) {
                     throw new BadDataException(where + ": unknown block kind " + kind);
                 }
                 if (length > in.size - pos - DataFormat.BLOCK_HEADER) {
@@ -262,6 +262,14 @@ public final class DataFile {
                     case DataFormat.EVENTS:
                         events(j, blockStart, len, where);
                         break;
+                    case DataFormat.PARAMETERS: {
+                        int n = p.vint();
+                        for (int i = 0; i < n; i++) {
+                            int ip = p.vint();
+                            j.parameters.put(ip, p.str());
+                        }
+                        break;
+                    }
                     case DataFormat.STATS: {
                         j.hasStats = true;
                         j.statsWritten = p.vlong();

@@ -18,6 +18,7 @@ final class DataFormat {
     static final int THREADS = 3;
     static final int EVENTS = 4;
     static final int STATS = 5;
+    static final int PARAMETERS = 6;
 
     static final int ENTRY = 10;
     static final int RETURN = 11;
@@ -25,6 +26,8 @@ final class DataFormat {
     static final int MARKER = 13;
     static final int STACK = 14;
     static final int LOST = 15;
+    /** The values of the record before it: its arguments, or the returned object or exception. */
+    static final int ARGS = 16;
 
     private DataFormat() {
     }
@@ -37,6 +40,7 @@ final class DataFormat {
             case THREADS: return "THREADS";
             case EVENTS: return "EVENTS";
             case STATS: return "STATS";
+            case PARAMETERS: return "PARAMETERS";
             default: return "kind " + kind;
         }
     }

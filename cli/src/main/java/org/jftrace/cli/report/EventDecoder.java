@@ -44,6 +44,59 @@ final class EventDecoder {
         return p.remaining();
     }
 
+    /** The ARGS record after a CALL, ENTRY or RETURN, if there is one: its values. */
+    private ArgValue[] values(boolean strings) throws BadDataException {
+        if (read >= count || p.peek() != DataFormat.ARGS) {
+            return null;
+        }
+        p.u8();
+        read++;
+        last += p.zlong();
+        int n = p.vint();
+        if (n > p.remaining()) {
+            throw p.bad("record " + read + " (ARGS) of " + n + " values runs past the block's end");
+        }
+        ArgValue[] v = new ArgValue[n];
+        for (int i = 0; i < n; i++) {
+            int kind = p.u8();
+            switch (kind) {
+                case ArgValue.NULL:
+                case ArgValue.MORE:
+                    v[i] = new ArgValue(kind, 0, null, 0);
+                    break;
+                case ArgValue.BOOL:
+                    v[i] = new ArgValue(kind, p.u8(), null, 0);
+                    break;
+                case ArgValue.CHAR:
+                case ArgValue.FLOAT:
+                    v[i] = new ArgValue(kind, p.vlong(), null, 0);
+                    break;
+                case ArgValue.INT:
+                    v[i] = new ArgValue(kind, p.zlong(), null, 0);
+                    break;
+                case ArgValue.DOUBLE:
+                    v[i] = new ArgValue(kind, p.i64(), null, 0);
+                    break;
+                case ArgValue.OBJECT: {
+                    String c = p.str(true);
+                    v[i] = new ArgValue(kind, p.vlong(), c, 0);
+                    break;
+                }
+                case ArgValue.STRING: {
+                    long length = p.vlong();
+                    v[i] = new ArgValue(kind, 0, p.str(true), length);
+                    break;
+                }
+                case ArgValue.THROWN:
+                    v[i] = new ArgValue(kind, 0, p.str(true), 0);
+                    break;
+                default:
+                    throw p.bad("record " + read + " (ARGS): unknown value kind " + kind);
+            }
+        }
+        return strings ? v : null;
+    }
+
     /**
      * Decodes the next record into {@code r}. Without {@code strings} the texts and frames are
      * skipped (the index pass only checks them).
@@ -57,10 +110,13 @@ final class EventDecoder {
         r.ts = ts;
         r.buffer = buffer;
         r.thread = thread;
+        r.args = null;
+        r.ret = null;
         switch (type) {
             case DataFormat.ENTRY:
                 r.ip = p.vint();
                 r.arg = p.vint();
+                r.args = values(strings);
                 break;
             case DataFormat.RETURN:
                 r.ip = p.vint();
@@ -68,10 +124,13 @@ final class EventDecoder {
                 r.duration = p.vlong();
                 r.exceptional = (p.u8() & 1) != 0;
                 r.retval = p.zlong();
+                ArgValue[] ret = values(strings);
+                r.ret = ret != null && ret.length > 0 ? ret[0] : null;
                 break;
             case DataFormat.CALL:
                 r.ip = p.vint();
                 r.arg = p.vint();
+                r.args = values(strings);
                 break;
             case DataFormat.MARKER:
                 r.text = p.str(strings);
@@ -94,6 +153,8 @@ final class EventDecoder {
             case DataFormat.LOST:
                 r.count = p.vlong();
                 break;
+            case DataFormat.ARGS:
+                throw p.bad("record " + read + " (ARGS) does not follow a CALL, ENTRY or RETURN");
             default:
                 throw p.bad("unknown record type " + type + " (record " + read + " of " + count + ")");
         }

@@ -70,7 +70,7 @@ public final class FlameGraphHtml {
         });
     }
 
-    /** [name, value, self, calls, threw, [children sorted by name]]. */
+    /** [name, value, self, calls, threw, [children sorted by name], [sample values]?]. */
     private static void node(StringBuilder sb, Node n, Map<String, Integer> ids, List<String> names) {
         sb.append('[').append(id(n.name, ids, names)).append(',').append(n.total).append(',').append(n.self).append(',')
                 .append(n.calls).append(',').append(n.threw ? 1 : 0).append(",[");
@@ -87,6 +87,14 @@ public final class FlameGraphHtml {
             first = false;
             node(sb, c, ids, names);
         }
-        sb.append("]]");
+        sb.append(']');
+        if (n.samples != null) {
+            sb.append(",[");
+            for (int i = 0; i < n.samples.size(); i++) {
+                Json.str(sb.append(i > 0 ? "," : ""), n.samples.get(i));
+            }
+            sb.append(']');
+        }
+        sb.append(']');
     }
 }

@@ -60,6 +60,12 @@ public final class Jfr implements RecordSink, Calls.Listener {
         boolean threw;
         @Label("Unfinished") @Description("Still running when the trace was written")
         boolean unfinished;
+        @Label("Arguments") @Description("name=value, ... as the trace prints them (funcgraph-args), else empty")
+        String arguments;
+        @Label("Return Value") @Description("As the trace prints it (funcgraph-retval), else empty")
+        String returnValue;
+        @Label("Exception") @Description("The class of the exception the call threw, if funcgraph-retval recorded it")
+        String exception;
         @Label("Traced JVM")
         long pid;
     }
@@ -201,6 +207,15 @@ public final class Jfr implements RecordSink, Calls.Listener {
         e.selfTime = f.self();
         e.threw = f.threw;
         e.unfinished = f.unfinished;
+        e.arguments = f.args == null ? "" : ArgText.args(f.args, jvm.parameters(f.ip));
+        e.returnValue = "";
+        e.exception = "";
+        if (f.returned && f.threw) {
+            e.exception = f.ret != null && f.ret.kind == ArgValue.THROWN ? f.ret.text : "";
+        } else if (f.returned && (f.ret != null || jvm.option("funcgraph-retval"))) {
+            String v = ArgText.value(f.ret, f.retval, jvm.function(f.ip), jvm.option("funcgraph-retval-hex"));
+            e.returnValue = v == null ? "" : v;
+        }
         e.pid = jvm.pid;
         e.commit();
         result.calls++;

@@ -20,6 +20,8 @@ public final class Jvm {
     public String traceOptions = "";
     public String description = "";
     final Map<Integer, String> functions = new HashMap<>();
+    /** Parameter names by function, joined by commas (PARAMETERS blocks). */
+    final Map<Integer, String> parameters = new HashMap<>();
     final Map<Integer, ThreadInfo> threads = new LinkedHashMap<>();
 
     /** STATS, when the stream has it (a truncated one has not). */
@@ -61,6 +63,44 @@ public final class Jvm {
         blockFirstTs[blocks] = firstTs;
         bufferBlocks.computeIfAbsent(buffer, k -> new ArrayList<>()).add(blocks);
         blocks++;
+    }
+
+    /** @return whether trace_options (as recorded at the start) had {@code name} on */
+    public boolean option(String name) {
+        java.util.Set<String> on = optionsOn;
+        if (on == null) { // parsed once: callers ask per call
+            on = new java.util.HashSet<>();
+            for (String line : traceOptions.split("\n")) {
+                on.add(line.trim());
+            }
+            optionsOn = on;
+        }
+        return on.contains(name);
+    }
+
+    private java.util.Set<String> optionsOn;
+
+    /**
+     * The call's values as one line, {@code (a=1, b="x") ret=3} or {@code ... threw CLASS}: the arguments
+     * if recorded, the return value if funcgraph-retval was on (or its object was captured); null if none.
+     */
+    public String callValues(int ip, ArgValue[] args, boolean returned, boolean threw, ArgValue ret, long retval) {
+        StringBuilder sb = new StringBuilder();
+        if (args != null) {
+            sb.append('(').append(ArgText.args(args, parameters(ip))).append(')');
+        }
+        if (returned && (ret != null || option("funcgraph-retval"))) {
+            String r = ArgText.ret(threw, ret, retval, function(ip), option("funcgraph-retval-hex"));
+            if (r != null) {
+                sb.append(sb.length() > 0 ? " " : "").append(r);
+            }
+        }
+        return sb.length() == 0 ? null : sb.toString();
+    }
+
+    /** @return the function's parameter names joined by commas, or null if the file does not say */
+    public String parameters(int ip) {
+        return parameters.get(ip);
     }
 
     /** The function's full name (with its descriptor), or 0x... for an undeclared ip. */

@@ -32,6 +32,11 @@ final class Payload {
         return b[pos++] & 0xFF;
     }
 
+    /** @return the next byte without reading it, or -1 at the end */
+    int peek() {
+        return pos < end ? b[pos] & 0xFF : -1;
+    }
+
     long i64() throws BadDataException {
         long v = 0;
         for (int i = 0; i < 8; i++) {

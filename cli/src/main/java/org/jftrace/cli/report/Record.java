@@ -30,6 +30,23 @@ public final class Record {
     public String[] frames;
     /** LOST: records lost here. */
     public long count;
+    /** CALL, ENTRY: the arguments (func-args, funcgraph-args), or null if not recorded. */
+    public ArgValue[] args;
+    /** RETURN: the returned object or the exception's class (funcgraph-retval), or null if not recorded. */
+    public ArgValue ret;
+
+    /** @return the arguments of a CALL or ENTRY, or null if not recorded */
+    public ArgValue[] args() {
+        return args;
+    }
+
+    /**
+     * @return a RETURN's captured value: the returned object, or the exception (kind THROWN); null if
+     * not recorded (a primitive return is {@link #retval}'s bits, typed by the function's descriptor)
+     */
+    public ArgValue returned() {
+        return ret;
+    }
 
     public long callTime() {
         return ts - duration;

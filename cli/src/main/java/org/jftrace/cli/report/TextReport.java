@@ -22,6 +22,7 @@ public final class TextReport implements RecordSink {
         DEFAULTS.put("funcgraph-duration", true);
         DEFAULTS.put("funcgraph-tail", false);
         DEFAULTS.put("funcgraph-retval", false);
+        DEFAULTS.put("funcgraph-retval-hex", false);
         DEFAULTS.put("funcgraph-cpu", true);
         DEFAULTS.put("funcgraph-overhead", true);
         DEFAULTS.put("sym-descriptor", false);
@@ -40,6 +41,7 @@ public final class TextReport implements RecordSink {
     private final boolean overhead;
     private final boolean tail;
     private final boolean retval;
+    private final boolean hex;
     private final Map<ThreadInfo, OpenStack> open = new HashMap<>();
     private ThreadInfo lastThread;
     private int lastBuffer = -1;
@@ -64,6 +66,7 @@ public final class TextReport implements RecordSink {
         this.overhead = options.get("funcgraph-overhead");
         this.tail = options.get("funcgraph-tail");
         this.retval = options.get("funcgraph-retval");
+        this.hex = options.get("funcgraph-retval-hex");
     }
 
     /** Writes every stream's text; with several, each after a {@code # jvm PID} line. */
@@ -173,6 +176,7 @@ public final class TextReport implements RecordSink {
         switch (r.type) {
             case DataFormat.CALL:
                 sb.append(name(r.ip));
+                args(r);
                 if (r.arg != 0) {
                     sb.append(" <-").append(name(r.arg));
                 }
@@ -184,7 +188,9 @@ public final class TextReport implements RecordSink {
                 stack(r);
                 break;
             case DataFormat.ENTRY:
-                sb.append(name(r.ip)).append("() {");
+                sb.append(name(r.ip));
+                args(r);
+                sb.append(" {");
                 break;
             default:
                 sb.append("} /* ").append(name(r.ip)).append(" */");
@@ -285,13 +291,20 @@ public final class TextReport implements RecordSink {
             if (ret != null && ret.type == DataFormat.RETURN && ret.ip == r.ip && ret.arg == r.arg && ret.thread.id == r.thread.id) {
                 prefix(r, ret.ts - r.ts, true);
                 indent(r.arg);
-                sb.append(name(r.ip)).append("();");
-                suffix(ret);
+                sb.append(name(r.ip));
+                args(r);
+                sb.append(';');
+                String t = returnText(ret);
+                if (t != null) {
+                    sb.append(" /* ").append(t).append(" */");
+                }
                 cursor.skipAhead();
             } else {
                 prefix(r, 0, false);
                 indent(r.arg);
-                sb.append(name(r.ip)).append("() {");
+                sb.append(name(r.ip));
+                args(r);
+                sb.append(" {");
                 stack.push(r.ip, r.arg);
             }
         } else if (type == DataFormat.RETURN) {
@@ -302,10 +315,17 @@ public final class TextReport implements RecordSink {
             prefix(r, r.duration, true);
             indent(r.arg);
             sb.append('}');
-            if (tail || !matched) {
-                sb.append(" /* ").append(name(r.ip)).append(" */");
+            String t = returnText(r);
+            if (retval && t != null) { // the kernel's "} /* fn ret=-22 */"
+                sb.append(" /* ").append(name(r.ip)).append(' ').append(t).append(" */");
+            } else {
+                if (tail || !matched) {
+                    sb.append(" /* ").append(name(r.ip)).append(" */");
+                }
+                if (t != null) {
+                    sb.append(" /* ").append(t).append(" */");
+                }
             }
-            suffix(r);
         } else if (type == DataFormat.MARKER) {
             prefix(r, 0, false);
             indent((stack.size == 0 ? 0 : stack.depth[stack.size - 1]) + 1);
@@ -323,11 +343,20 @@ public final class TextReport implements RecordSink {
         sb.append('\n');
     }
 
-    private void suffix(Record ret) {
-        if (ret.exceptional) {
-            sb.append(" /* threw */");
-        } else if (retval) {
-            sb.append(" /* = 0x").append(Long.toHexString(ret.retval)).append(" */");
+    /** As the live trace: {@code threw [CLASS]}, {@code ret=VALUE} with funcgraph-retval, or null. */
+    private String returnText(Record ret) {
+        if (!ret.exceptional && !retval) {
+            return null;
+        }
+        return ArgText.ret(ret.exceptional, retval ? ret.ret : null, ret.retval, jvm.function(ret.ip), hex);
+    }
+
+    /** {@code (a=1, b="x")} when the record carries arguments; {@code ()} otherwise on a graph line. */
+    private void args(Record r) {
+        if (r.args != null) {
+            sb.append('(').append(ArgText.args(r.args, jvm.parameters(r.ip))).append(')');
+        } else if (r.type != DataFormat.CALL) {
+            sb.append("()");
         }
     }
 

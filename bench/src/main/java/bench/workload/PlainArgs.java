@@ -1,0 +1,18 @@
+package bench.workload;
+
+/**
+ * The untraced copy of {@link TracedArgs}.
+ */
+public final class PlainArgs {
+
+    private PlainArgs() {
+    }
+
+    public static String call(int n, String s, Object o) {
+        return n > 0 ? s : null;
+    }
+
+    public static String callNoInline(int n, String s, Object o) {
+        return n > 0 ? s : null;
+    }
+}
