@@ -131,7 +131,7 @@ class ReportArgsTest {
     @Test
     void chromeJsonSlicesCarryArgumentsReturnAndException(@TempDir Path tmp) throws Exception {
         Path json = tmp.resolve("args.json");
-        Run r = ReportCommandTest.report("-f", "perfetto", "-o", json.toString(), graphFile(tmp).toString());
+        Run r = ReportCommandTest.report("-f", "chrome-json", "-o", json.toString(), graphFile(tmp).toString());
         assertThat(r.code).as(r.err).isZero();
         JsonNode order = null;
         JsonNode check = null;

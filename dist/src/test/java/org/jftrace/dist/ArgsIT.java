@@ -72,7 +72,7 @@ class ArgsIT {
         assertThat(rep.out).isEqualTo(live);
 
         Path json = tmp.resolve("args.json");
-        ChildJvm js = jftrace("report", "--format", "perfetto", "-o", json.toString(), data.toString());
+        ChildJvm js = jftrace("report", "--format", "chrome-json", "-o", json.toString(), data.toString());
         assertThat(js.exitCode).as(js.toString()).isZero();
         JsonNode order = null;
         JsonNode check = null;
