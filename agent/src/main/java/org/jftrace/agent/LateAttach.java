@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jftrace.control.AttachHandler;
 import org.jftrace.ftrace.Ftrace;
+import org.jftrace.ftrace.JdkSites;
 import org.jftrace.trace.Tracefs;
 
 /**
@@ -106,6 +107,9 @@ final class LateAttach {
         selecting.addSelector(selector);
         // With an include, its classes get sites now; without, the loaded classes are only scanned,
         // and those the filters select are planted as the writes below select them.
+        if (selector.selectsJdk()) {
+            JdkSites.prepare(); // before any JDK class gets sites (see JdkSites)
+        }
         Retransformed r = selector.eager() ? retransform(selector) : queueLoaded(selector);
         if (o.has("tracer") && !o.get("tracer", "nop").equals("nop") || o.has("function_profile_enabled")) {
             int n = Ftrace.countSelected(String.join(" ", o.list("filter")), String.join(" ", o.list("notrace")));

@@ -187,7 +187,9 @@ final class MethodSites extends AdviceAdapter {
             // parses the entry site below (see StaticKey).
             skip = new Label();
             if (jdk) { // a field and invokeExact: no bootstrap to run (see JdkKeys)
-                mv.visitFieldInsn(GETSTATIC, RT + "JdkKeys", "K" + jdkKeySlot, "Ljava/lang/invoke/MethodHandle;");
+                mv.visitFieldInsn(GETSTATIC, RT + "JdkKeys", "K" + jdkKeySlot, "Ljava/lang/invoke/MutableCallSite;");
+                mv.visitMethodInsn(INVOKEVIRTUAL, "java/lang/invoke/MutableCallSite", "getTarget",
+                        "()Ljava/lang/invoke/MethodHandle;", false);
                 mv.visitMethodInsn(INVOKEVIRTUAL, "java/lang/invoke/MethodHandle", "invokeExact", "()Z", false);
             } else {
                 invokeDynamic("jftrace_key", "()Z", SITE_BSM, ip);

@@ -230,7 +230,6 @@ final class FtraceReplaceCode {
         }
         StaticKey k = JDK_KEYS[slot];
         if (k == null) {
-            JdkKeys.customize(slot);
             k = JDK_KEYS[slot] = new StaticKey("jdk key " + slot, JdkKeys.site(slot));
         }
         return k;

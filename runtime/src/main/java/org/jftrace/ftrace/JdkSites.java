@@ -18,6 +18,8 @@ public final class JdkSites {
 
     private static final Object[] NO_ARGS = new Object[0];
 
+    private static boolean prepared;
+
     private JdkSites() {
     }
 
@@ -37,7 +39,10 @@ public final class JdkSites {
      * Loads and initialises what a JDK method's sites run on, before any JDK class gets them: a class
      * initialised from inside a JDK method's entry or exit would run the JDK it traces.
      */
-    public static void prepare() {
+    public static synchronized void prepare() {
+        if (prepared) {
+            return;
+        }
         ThreadCtx.current();
         entry(0);
         Exits.exitV(null);
@@ -45,9 +50,11 @@ public final class JdkSites {
         Exits.exitL(null, null);
         Exits.exitT(null, null);
         StaticKey.stats();
+        StaticKey.customizeTargets();
         try {
-            // Links invokeExact()Z once: every key read links through the JDK's cache from then on.
-            boolean on = (boolean) JdkKeys.K0.invokeExact();
+            // Links MutableCallSite.getTarget and invokeExact()Z once: every key read links through
+            // the JVM's and the JDK's caches from then on.
+            boolean on = (boolean) JdkKeys.K0.getTarget().invokeExact();
             if (on) {
                 throw new IllegalStateException("a JDK key is on before any JDK class has sites");
             }
@@ -66,6 +73,7 @@ public final class JdkSites {
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException(e);
         }
+        prepared = true;
     }
 
     /**

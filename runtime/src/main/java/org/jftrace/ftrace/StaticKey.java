@@ -40,8 +40,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class StaticKey {
 
-    private static final MethodHandle ON = MethodHandles.constant(boolean.class, true);
-    private static final MethodHandle OFF = MethodHandles.constant(boolean.class, false);
+    static final MethodHandle ON = MethodHandles.constant(boolean.class, true);
+    static final MethodHandle OFF = MethodHandles.constant(boolean.class, false);
 
     /** How long an unused key stays on; 0 turns keys off within the batch. */
     static final long OFF_DELAY_NANOS = Long.getLong("jftrace.keyOffDelayMillis", 1000) * 1_000_000L;
@@ -61,6 +61,12 @@ final class StaticKey {
     int enabled;
     /** Whether {@link #site} says on. */
     private boolean on;
+
+    /** Has the JDK customise the handles every key's target switches between (see {@link JdkKeys#customize}). */
+    static void customizeTargets() {
+        JdkKeys.customize(ON);
+        JdkKeys.customize(OFF);
+    }
 
     StaticKey(String linkKey) {
         this(linkKey, new MutableCallSite(OFF));
