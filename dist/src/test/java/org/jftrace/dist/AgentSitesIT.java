@@ -168,7 +168,7 @@ class AgentSitesIT {
         assertThat(r.err.lines().filter(l -> l.startsWith("jftrace:")).toList())
                 .containsExactly("jftrace: unknown agent option 'fliter' (known: include, exclude, filter, notrace, "
                         + "graph_function, graph_notrace, trace_options, tracer, output, report, clock, buffer_size_kb, "
-                        + "max_graph_depth, tracing_thresh, pid, verbose, instance, control, jmx, data, data_summary, ended_budget_kb, warmup, check, "
+                        + "max_graph_depth, tracing_thresh, func_args_strlen, pid, verbose, instance, control, jmx, data, data_summary, ended_budget_kb, warmup, check, "
                         + "function_profile_enabled, yes); tracing is off");
         assertThat(r.out).contains("result 10");
     }
