@@ -63,6 +63,23 @@ class ZipkinExportIT {
     }
 
     @Test
+    void withFuncgraphArgsAndRetvalSpansCarryTheArgumentsAndTheExceptionsClass() throws Exception {
+        // no --thresh: the arguments are in the entry records, which a threshold leaves out
+        ChildJvm r = RecordCommandIT.jftrace("record", "-O", "funcgraph-args", "-O", "funcgraph-retval", "--include",
+                "itest.SpanApp", "-l", "itest.SpanApp.handle", "-l", "itest.SpanApp.fail", "--export", "zipkin=" + zipkin.url(),
+                "--", ChildJvm.java(), "-cp", ChildJvm.TEST_CLASSES.toString(), "itest.SpanArgsApp");
+        assertThat(r.exitCode).as(r.toString()).isZero();
+        // a service of its own (the main class): the other tests count SpanApp's spans
+        List<JsonNode> spans = spans("itest.spanargsapp", s -> named(s, "spanapp.fail").stream()
+                .anyMatch(f -> tag(f, "exception.type") != null) && named(s, "spanapp.handle").stream()
+                .anyMatch(h -> "(i=2)".equals(tag(h, "jftrace.arguments"))));
+        assertThat(named(spans, "spanapp.fail")).as(spans.toString())
+                .anySatisfy(f -> assertThat(tag(f, "exception.type")).isEqualTo("java.lang.IllegalStateException"));
+        assertThat(named(spans, "spanapp.handle").stream().map(h -> tag(h, "jftrace.arguments")))
+                .as(spans.toString()).contains("(i=0)", "(i=1)", "(i=2)");
+    }
+
+    @Test
     void recordSendsTheCallsOverTheThresholdToZipkinNestedAsTheyRan() throws Exception {
         long before = System.currentTimeMillis() * 1000;
         ChildJvm r = RecordCommandIT.jftrace("record", "--thresh", "1ms", "--include", "itest.SpanApp", "--export",

@@ -1,5 +1,6 @@
 package org.jftrace.cli.export;
 
+import org.jftrace.cli.report.ArgValue;
 import org.jftrace.cli.report.ThreadInfo;
 
 /** A closed call, placed in its trace: what one span says. Reused by its producer: a consumer copies. */
@@ -15,6 +16,10 @@ final class Call {
     long startEpochNanos;
     long endEpochNanos;
     boolean threw;
+    /** The arguments its entry record carries (funcgraph-args), or null. */
+    ArgValue[] args;
+    /** The returned object or the exception's class its return record carries (funcgraph-retval), or null. */
+    ArgValue returned;
     /** The recording ended before the call returned: its end is the last time the data holds. */
     boolean unfinished;
 }

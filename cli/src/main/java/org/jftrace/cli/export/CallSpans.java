@@ -8,6 +8,7 @@ import java.util.SplittableRandom;
 import org.jftrace.cli.report.DataTail;
 import org.jftrace.cli.report.Jvm;
 import org.jftrace.cli.report.Record;
+import org.jftrace.cli.report.ArgValue;
 import org.jftrace.cli.report.ThreadInfo;
 
 /**
@@ -37,6 +38,7 @@ final class CallSpans {
         boolean[] entered = new boolean[16];
         int[] entryIp = new int[16];
         long[] entryTs = new long[16];
+        ArgValue[][] entryArgs = new ArgValue[16][];
         long traceHigh;
         long traceLow;
 
@@ -52,12 +54,14 @@ final class CallSpans {
                 entered = Arrays.copyOf(entered, n);
                 entryIp = Arrays.copyOf(entryIp, n);
                 entryTs = Arrays.copyOf(entryTs, n);
+                entryArgs = Arrays.copyOf(entryArgs, n);
             }
         }
 
         void clear(int depth) {
             id[depth] = 0;
             entered[depth] = false;
+            entryArgs[depth] = null;
         }
 
         void clearFrom(int depth) {
@@ -111,6 +115,7 @@ final class CallSpans {
             s.entered[d] = true;
             s.entryIp[d] = r.ip;
             s.entryTs[d] = r.ts;
+            s.entryArgs[d] = r.args();
             return;
         }
         long start = r.callTime();
@@ -125,7 +130,7 @@ final class CallSpans {
             }
             return;
         }
-        emit(s, d, r.ip, start, r.ts, r.exceptional, false);
+        emit(s, d, r.ip, start, r.ts, r.exceptional, false, s.entered[d] ? s.entryArgs[d] : null, r.returned());
         s.clear(d);
         if (d == 1) {
             s.clearFrom(1);
@@ -138,14 +143,15 @@ final class CallSpans {
         for (Slots s : threads.values()) {
             for (int d = s.id.length - 1; d >= 1; d--) {
                 if (s.entered[d] && (last - s.entryTs[d] >= thresh || s.id[d] != 0)) {
-                    emit(s, d, s.entryIp[d], s.entryTs[d], Math.max(last, s.entryTs[d]), false, true);
+                    emit(s, d, s.entryIp[d], s.entryTs[d], Math.max(last, s.entryTs[d]), false, true, s.entryArgs[d], null);
                 }
             }
             s.clearFrom(1);
         }
     }
 
-    private void emit(Slots s, int d, int ip, long start, long end, boolean threw, boolean unfinished) {
+    private void emit(Slots s, int d, int ip, long start, long end, boolean threw, boolean unfinished,
+                      ArgValue[] args, ArgValue returned) {
         long id = s.id[d] != 0 ? s.id[d] : newId();
         long parent = 0;
         if (d > 1) {
@@ -172,6 +178,8 @@ final class CallSpans {
         c.endEpochNanos = jvm.wallNanos(end);
         c.threw = threw;
         c.unfinished = unfinished;
+        c.args = args;
+        c.returned = returned;
         calls++;
         out.call(c);
     }

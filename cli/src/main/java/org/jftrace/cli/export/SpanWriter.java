@@ -17,6 +17,7 @@ import io.opentelemetry.context.Context;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.jftrace.cli.report.ArgValue;
 import org.jftrace.cli.report.Jvm;
 
 /** Makes each call an SDK span, with the ids {@link CallSpans} planned and the call's attributes. */
@@ -27,6 +28,11 @@ final class SpanWriter implements CallSpans.Out {
     static final AttributeKey<Long> THREAD_ID = AttributeKey.longKey("thread.id");
     static final AttributeKey<String> THREAD_NAME = AttributeKey.stringKey("thread.name");
     static final AttributeKey<Boolean> UNFINISHED = AttributeKey.booleanKey("jftrace.unfinished");
+    /** The arguments as the trace prints them, {@code (name="x", count=3)} (funcgraph-args). */
+    static final AttributeKey<String> ARGUMENTS = AttributeKey.stringKey("jftrace.arguments");
+    /** The returned object as the trace prints it, {@code ret="x"} (funcgraph-retval). */
+    static final AttributeKey<String> RETURN = AttributeKey.stringKey("jftrace.return");
+    static final AttributeKey<String> EXCEPTION_TYPE = AttributeKey.stringKey("exception.type");
 
     /** A function's span name and code attributes, made once. */
     private static final class Names {
@@ -65,7 +71,7 @@ final class SpanWriter implements CallSpans.Out {
         if (c.unfinished) {
             a.put(UNFINISHED, true);
         }
-        addArguments(c, a);
+        addValues(c, a);
         SpanBuilder b = tracer.spanBuilder(n.span).setSpanKind(SpanKind.INTERNAL)
                 .setStartTimestamp(c.startEpochNanos, TimeUnit.NANOSECONDS).setAllAttributes(a.build());
         if (c.parentSpanId == 0) {
@@ -78,16 +84,29 @@ final class SpanWriter implements CallSpans.Out {
         ids.plan(c);
         Span s = b.startSpan();
         if (c.threw) {
-            // the record says the call ended by throwing, not what: no exception.type to give
-            s.setStatus(StatusCode.ERROR, "threw");
+            // the exception's class when funcgraph-retval recorded it; else only that the call threw
+            String type = c.returned != null && c.returned.kind == ArgValue.THROWN ? c.returned.text : null;
+            if (type != null) {
+                s.setAttribute(EXCEPTION_TYPE, type);
+            }
+            s.setStatus(StatusCode.ERROR, type != null ? "threw " + type : "threw");
         }
         s.end(c.endEpochNanos, TimeUnit.NANOSECONDS);
     }
 
     /**
-     * The hook for a call's arguments: when function_graph's records carry them (funcgraph-args), they
-     * go on the span here. The records carry none yet, so nothing is added.
+     * The call's arguments (funcgraph-args: they are in its entry record, so not under tracing_thresh,
+     * which records only returns) and its returned value (funcgraph-retval), as the trace prints them.
      */
-    private static void addArguments(Call c, AttributesBuilder a) {
+    private void addValues(Call c, AttributesBuilder a) {
+        String args = c.args == null ? null : jvm.callValues(c.ip, c.args, false, false, null, 0L);
+        if (args != null) {
+            a.put(ARGUMENTS, args);
+        }
+        String ret = c.returned == null || c.returned.kind == ArgValue.THROWN ? null
+                : jvm.callValues(c.ip, null, true, false, c.returned, 0L);
+        if (ret != null) {
+            a.put(RETURN, ret);
+        }
     }
 }

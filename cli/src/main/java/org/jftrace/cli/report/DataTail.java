@@ -111,7 +111,7 @@ public final class DataTail implements AutoCloseable {
                 break; // the rest of the block is still in the writer's chunk
             }
             String where = String.format(Locale.ROOT, "%s: block (%s) at byte %,d", path, DataFormat.kindName(kind), pos);
-            if (kind > DataFormat.STATS || length > Integer.MAX_VALUE - 16) {
+            if (kind > DataFormat.PARAMETERS || length > Integer.MAX_VALUE - 16) {
                 throw new BadDataException(where + ": not a block (kind " + kind + ", length " + length + ")");
             }
             int len = (int) length;
@@ -154,6 +154,14 @@ public final class DataTail implements AutoCloseable {
                 for (int i = 0; i < n; i++) {
                     int ip = p.vint();
                     jvm.functions.put(ip, p.str());
+                }
+                return;
+            }
+            case DataFormat.PARAMETERS: { // names of the arguments (funcgraph-args)
+                int n = p.vint();
+                for (int i = 0; i < n; i++) {
+                    int ip = p.vint();
+                    jvm.parameters.put(ip, p.str());
                 }
                 return;
             }
