@@ -83,8 +83,12 @@ public final class Agent implements AttachHandler {
         inst.addTransformer(s, true);
         if (selector.selectsJdk()) {
             // The JDK classes the include names are loaded already: they get their sites now.
-            JdkSites.prepare();
-            a.late.retransformLoaded(selector);
+            try {
+                JdkSites.prepare();
+                a.late.retransformLoaded(selector);
+            } catch (RuntimeException | LinkageError e) { // never into the application: say so, go on
+                System.err.println("jftrace: cannot give the loaded JDK classes sites: " + e);
+            }
         }
         ControlServer.setAttachHandler(a);
         if (!"0".equals(opts.get("control", "1"))) {

@@ -1,14 +1,15 @@
 package org.jftrace.ftrace;
 
 /**
- * The entry of a JDK method: {@code if (jftrace_key()) token = JdkSites.entry(ip)}, with the exits
- * calling {@link Exits} by {@code invokestatic}. The key is the package's {@link StaticKey}, which
- * C2 folds while nothing in the package is traced, so a JDK method with sites costs nothing then.
+ * The entry of a JDK method: {@code if (<key>) token = JdkSites.entry(ip)}, with the exits calling
+ * {@link Exits} by {@code invokestatic}. The key is the package's {@link StaticKey}, read from a field
+ * of {@link JdkKeys}, which C2 folds while nothing in the package is traced, so a JDK method with
+ * sites costs nothing then.
  *
  * <p>Why not an {@code invokedynamic} entry as in application classes: linking a call site runs the
  * JDK (method handles, collections), and a JDK method whose own site is being linked would be called
  * again, before its site exists, from inside its own bootstrap. A static call links without running
- * any Java code, and the key's bootstrap only reads a field (see {@link FtraceReplaceCode#linkKey}).
+ * any Java code, and the key's field read links through caches once {@link #prepare} has run.
  *
  * <p>The recursion guard ({@code ftrace_test_recursion_trylock}): a JDK method that the tracer
  * itself calls, from a callback, from the trampoline, or from one of its own threads (the drain, the
@@ -67,6 +68,10 @@ public final class JdkSites {
             // Loaded by the first handle the JDK customises: from inside a JDK method's key, that
             // load would run the transformer, which reads keys (a ClassCircularityError).
             Class.forName("java.lang.invoke.MethodHandle$1", true, null);
+        } catch (ClassNotFoundException e) {
+            // a JDK whose customisation loads no such class
+        }
+        try {
             Class.forName(Trampoline.class.getName(), true, JdkSites.class.getClassLoader());
             Class.forName(EntryTrampoline.class.getName(), true, JdkSites.class.getClassLoader());
             Class.forName(GracePeriod.class.getName(), true, JdkSites.class.getClassLoader());
