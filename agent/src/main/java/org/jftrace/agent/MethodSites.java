@@ -52,7 +52,9 @@ import org.objectweb.asm.commons.AnalyzerAdapter;
  * cost 16 bytes and a frame in every method; a check at the exit would run the body anyway.
  *
   * Class files older than version 51 cannot hold invokedynamic; they get the same shape through
- * {@code LegacySites} and {@code invokestatic}, and carry no stack map frames.
+ * {@code LegacySites} and {@code invokestatic}, and carry no stack map frames. JDK classes get it through
+ * static calls too ({@code JdkSites.entry}, {@code Exits}), every method behind its package's key read
+ * from a field of {@code JdkKeys}: linking them runs no JDK code.
  *
  * <p>A constructor's entry comes after its {@code super(...)}/{@code this(...)} call, where the
  * receiver is initialised; a constructor's exit passes the receiver as its return value.
