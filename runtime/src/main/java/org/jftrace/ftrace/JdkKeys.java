@@ -10,8 +10,8 @@ import java.lang.invoke.MutableCallSite;
  *   ifeq skip  [entry]  skip:
  * </pre>
  * C2 takes a static final field as a constant, and the target of a constant call site as a constant
- * with a dependency, so while the key is off the branch folds and a JDK method with sites costs
- * nothing, as an application method's {@code jftrace_key} does. (Its {@code dynamicInvoker()} would
+ * with a dependency, so while the key is off the branch folds and the entry is never parsed, as an
+ * application method's {@code jftrace_key} does. (Its {@code dynamicInvoker()} would
  * not fold: C2 calls through it.) The difference is
  * the linking: an {@code invokedynamic} key makes the JVM resolve the bootstrap method per class and
  * run it per site, code that calls {@code ArrayList}, {@code HashMap} and others, whose own keys would

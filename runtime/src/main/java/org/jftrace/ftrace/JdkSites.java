@@ -3,8 +3,8 @@ package org.jftrace.ftrace;
 /**
  * The entry of a JDK method: {@code if (<key>) token = JdkSites.entry(ip)}, with the exits calling
  * {@link Exits} by {@code invokestatic}. The key is the package's {@link StaticKey}, read from a field
- * of {@link JdkKeys}, which C2 folds while nothing in the package is traced, so a JDK method with
- * sites costs nothing then.
+ * of {@link JdkKeys}, which C2 folds while nothing in the package is traced: the entry is never run
+ * then (the sites still add bytes to the method, see docs/benchmarks.md).
  *
  * <p>Why not an {@code invokedynamic} entry as in application classes: linking a call site runs the
  * JDK (method handles, collections), and a JDK method whose own site is being linked would be called
