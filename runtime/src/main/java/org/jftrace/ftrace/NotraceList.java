@@ -28,6 +28,7 @@ public final class NotraceList {
             {"sun/invoke/", "method-handle internals the sites' linkage runs on"},
             {"sun/misc/Unsafe", "Unsafe"},
             {"jdk/jfr/", "JFR, which reads the clock and the events beside the tracer"},
+            {"jdk/proxy", "dynamic proxies the JDK defines as the application runs (JFR leaves them alone too)"},
             {"java/util/Objects", "java.lang.invoke calls it while it links a call site"},
             {"java/util/Arrays", "java.lang.invoke calls it while it links a call site (method types)"},
             {"java/util/concurrent/ConcurrentHashMap", "the tracer's registries (threads' contexts, site shapes)"},
