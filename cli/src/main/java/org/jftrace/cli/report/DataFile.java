@@ -233,43 +233,20 @@ public final class DataFile {
                     case DataFormat.END:
                         return true;
                     case DataFormat.META:
-                        j.tracer = p.str();
-                        j.clock = p.str();
-                        j.pid = p.vlong();
-                        j.anchorClock = p.i64();
-                        j.anchorEpochNanos = p.i64();
-                        j.traceOptions = p.str();
-                        j.description = p.str();
+                        j.readMeta(p);
                         break;
-                    case DataFormat.FUNCTIONS: {
-                        int n = p.vint();
-                        for (int i = 0; i < n; i++) {
-                            int ip = p.vint();
-                            j.functions.put(ip, p.str());
-                        }
+                    case DataFormat.FUNCTIONS:
+                        j.readFunctions(p);
                         break;
-                    }
-                    case DataFormat.THREADS: {
-                        int n = p.vint();
-                        for (int i = 0; i < n; i++) {
-                            int key = p.vint();
-                            long id = p.vlong();
-                            String name = p.str();
-                            j.threads.put(key, new ThreadInfo(id, name, p.u8() != 0));
-                        }
+                    case DataFormat.THREADS:
+                        j.readThreads(p);
                         break;
-                    }
                     case DataFormat.EVENTS:
                         events(j, blockStart, len, where);
                         break;
-                    case DataFormat.PARAMETERS: {
-                        int n = p.vint();
-                        for (int i = 0; i < n; i++) {
-                            int ip = p.vint();
-                            j.parameters.put(ip, p.str());
-                        }
+                    case DataFormat.PARAMETERS:
+                        j.readParameters(p);
                         break;
-                    }
                     case DataFormat.STATS: {
                         j.hasStats = true;
                         j.statsWritten = p.vlong();

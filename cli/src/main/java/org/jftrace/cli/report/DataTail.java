@@ -140,41 +140,18 @@ public final class DataTail implements AutoCloseable {
                 listener.end(jvm, true);
                 return;
             case DataFormat.META:
-                jvm.tracer = p.str();
-                jvm.clock = p.str();
-                jvm.pid = p.vlong();
-                jvm.anchorClock = p.i64();
-                jvm.anchorEpochNanos = p.i64();
-                jvm.traceOptions = p.str();
-                jvm.description = p.str();
+                jvm.readMeta(p);
                 listener.stream(jvm);
                 return;
-            case DataFormat.FUNCTIONS: {
-                int n = p.vint();
-                for (int i = 0; i < n; i++) {
-                    int ip = p.vint();
-                    jvm.functions.put(ip, p.str());
-                }
+            case DataFormat.FUNCTIONS:
+                jvm.readFunctions(p);
                 return;
-            }
-            case DataFormat.PARAMETERS: { // names of the arguments (funcgraph-args)
-                int n = p.vint();
-                for (int i = 0; i < n; i++) {
-                    int ip = p.vint();
-                    jvm.parameters.put(ip, p.str());
-                }
+            case DataFormat.PARAMETERS: // names of the arguments (funcgraph-args)
+                jvm.readParameters(p);
                 return;
-            }
-            case DataFormat.THREADS: {
-                int n = p.vint();
-                for (int i = 0; i < n; i++) {
-                    int key = p.vint();
-                    long id = p.vlong();
-                    String name = p.str();
-                    jvm.threads.put(key, new ThreadInfo(id, name, p.u8() != 0));
-                }
+            case DataFormat.THREADS:
+                jvm.readThreads(p);
                 return;
-            }
             case DataFormat.EVENTS: {
                 events.read(payload, len, true, where);
                 EventDecoder d = new EventDecoder(events.raw, events.length, where);

@@ -172,4 +172,44 @@ public final class Jvm {
     public long minTs() {
         return minTs;
     }
+
+    /** Reads a META block into this JVM's description. */
+    void readMeta(Payload p) throws BadDataException {
+        tracer = p.str();
+        clock = p.str();
+        pid = p.vlong();
+        anchorClock = p.i64();
+        anchorEpochNanos = p.i64();
+        traceOptions = p.str();
+        description = p.str();
+    }
+
+    /** Reads a FUNCTIONS block: each function's ip and name. */
+    void readFunctions(Payload p) throws BadDataException {
+        int n = p.vint();
+        for (int i = 0; i < n; i++) {
+            int ip = p.vint();
+            functions.put(ip, p.str());
+        }
+    }
+
+    /** Reads a THREADS block: each thread's key, id, name and whether it is virtual. */
+    void readThreads(Payload p) throws BadDataException {
+        int n = p.vint();
+        for (int i = 0; i < n; i++) {
+            int key = p.vint();
+            long id = p.vlong();
+            String name = p.str();
+            threads.put(key, new ThreadInfo(id, name, p.u8() != 0));
+        }
+    }
+
+    /** Reads a PARAMETERS block: each function's argument names, joined by commas. */
+    void readParameters(Payload p) throws BadDataException {
+        int n = p.vint();
+        for (int i = 0; i < n; i++) {
+            int ip = p.vint();
+            parameters.put(ip, p.str());
+        }
+    }
 }
