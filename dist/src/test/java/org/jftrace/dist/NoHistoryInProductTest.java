@@ -10,9 +10,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The product says what is true now. README, CHANGELOG, docs/, bench/ and every source and test
- * (see {@link ProductText} for the exact set) name no issue number ("issue N", "(issue #N)"), no
- * development session ("session N", "Session N", a file "sessionN-...") and no findings addressed to
- * the owners: the history is in git. A line that does fails this test with its file and line.
+ * (see {@link ProductText} for the exact set) carry no development history: no tracker numbers, no
+ * names of work periods, no notes addressed to the maintainers ({@link #HISTORY} gives the exact
+ * forms); the history is in git. A line that does fails this test with its file and line.
  */
 class NoHistoryInProductTest {
 
