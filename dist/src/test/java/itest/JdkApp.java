@@ -18,30 +18,15 @@ import java.util.Map;
  */
 public final class JdkApp {
 
-    static volatile boolean stop;
 
     public static void main(String[] args) throws Exception {
         long sum = 0;
         if (args[0].equals("loop")) {
-            Thread reader = new Thread(() -> {
-                try {
-                    while (true) {
-                        int c = System.in.read();
-                        if (c < 0 || c == 's') {
-                            break;
-                        }
-                    }
-                } catch (IOException ignored) {
-                    // stop
-                }
-                stop = true;
-            }, "stdin-reader");
-            reader.setDaemon(true);
-            reader.start();
+            StdinStop.watch();
             System.out.println("ready " + ProcessHandle.current().pid());
             System.out.flush();
             long rounds = 0;
-            while (!stop) {
+            while (!StdinStop.requested) {
                 sum += work(20);
                 rounds++;
                 Thread.sleep(1);

@@ -1,6 +1,5 @@
 package itest;
 
-import java.io.IOException;
 
 /**
  * A long-running program for the span export's attach: serves a request (SpanApp's calls: a 20 ms
@@ -8,26 +7,13 @@ import java.io.IOException;
  */
 public final class SpanLoopApp {
 
-    static volatile boolean stop;
 
     public static void main(String[] args) throws Exception {
-        Thread reader = new Thread(() -> {
-            try {
-                int c;
-                do {
-                    c = System.in.read();
-                } while (c >= 0 && c != 's');
-            } catch (IOException ignored) {
-                // stop
-            }
-            stop = true;
-        }, "stdin-reader");
-        reader.setDaemon(true);
-        reader.start();
+        StdinStop.watch();
         System.out.println("ready " + ProcessHandle.current().pid());
         System.out.flush();
         long served = 0;
-        while (!stop) {
+        while (!StdinStop.requested) {
             serve();
             served++;
             Thread.sleep(50);
