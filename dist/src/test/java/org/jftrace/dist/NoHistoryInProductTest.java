@@ -18,9 +18,9 @@ class NoHistoryInProductTest {
 
     /** Written so that this file's own source does not match it. */
     static final Pattern HISTORY = Pattern.compile(
-            "(?i)\\bissues?[\\s_-]*#?\\d+"          // issue N, issue #N, issues N and M
-            + "|\\bsessions?[\\s_-]*\\d+"           // session N, Session N, sessionN-callops.txt
-            + "|\\bfor\\s+the\\s+owners?\\b");      // findings addressed to the owners
+            "(?i)\\bissues?[\\s_-]*#?\\d+"          // a tracker number, with or without #
+            + "|\\bsessions?[\\s_-]*\\d+"           // a numbered work period, in text or a file name
+            + "|\\bfor\\s+the\\s+owners?\\b");      // findings addressed to the maintainers
 
     static List<String> scan(final String name, final String text) {
         return ProductText.matches(HISTORY, name, text);
