@@ -200,12 +200,12 @@ class PerfettoIT {
         assertThat(perCall).as("bytes per call").isLessThanOrEqualTo(40);
     }
 
-    /** A slice as Perfetto's trace processor makes it: its name and the annotations of its begin and end events. */
+    /** A slice as Perfetto's trace processor makes it: its name and the annotations of its begin and end events (or its instant event). */
     record Slice(String name, Map<String, Object> args) {
     }
 
     /**
-     * The slices of the trace in the order they began, each with its begin and end events'
+     * The slices and instants of the trace in the order they began, each slice with its begin and end events'
      * annotations merged (the trace processor adds an end event's to the slice as it closes it).
      * A value is a Boolean, Long, Double or String as the annotation is typed; a dict is a Map.
      */
@@ -230,17 +230,20 @@ class PerfettoIT {
                 }
             }
             Msg event = p.msg("track_event");
-            if (event == null || event.str("type").equals("TYPE_INSTANT")) {
+            if (event == null) {
                 continue;
             }
             Deque<Slice> stack = open.computeIfAbsent(event.num("track_uuid"), k -> new ArrayDeque<>());
             Slice s;
-            if (event.str("type").equals("TYPE_SLICE_BEGIN")) {
-                s = new Slice(names.get(event.num("name_iid")), new LinkedHashMap<>());
-                slices.add(s);
-                stack.push(s);
-            } else {
+            if (event.str("type").equals("TYPE_SLICE_END")) {
                 s = stack.pop();
+            } else {
+                s = new Slice(event.str("name_iid") == null ? event.str("name") : names.get(event.num("name_iid")),
+                        new LinkedHashMap<>());
+                slices.add(s);
+                if (event.str("type").equals("TYPE_SLICE_BEGIN")) {
+                    stack.push(s);
+                }
             }
             for (Object a : event.all("debug_annotations")) {
                 s.args().put(annotationNames.get(((Msg) a).num("name_iid")), annotationValue((Msg) a, annotationNames, strings));
@@ -310,6 +313,24 @@ class PerfettoIT {
                 .doesNotContainKey("return");
         assertThat(byName.get("itest.ArgsApp.pick")).containsEntry("arguments", Map.of("item", "ArgsItem@" + item))
                 .containsEntry("return", "ArgsItem@" + item);
+
+        // the function tracer's calls are instant events: the arguments, no return
+        Path calls = tmp.resolve("calls.jftrace");
+        ChildJvm f = RecordCommandIT.jftrace("record", "-p", "function", "--include", "itest.ArgsApp", "-n", "itest.ArgsApp.main",
+                "-O", "func-args", "--args-strlen", "4", "--data", calls.toString(), "--",
+                ChildJvm.java(), "-cp", ChildJvm.TEST_CLASSES.toString(), "itest.ArgsApp");
+        assertThat(f.exitCode).as(f.toString()).isZero();
+        Path callsTrace = tmp.resolve("calls.pftrace");
+        rep = RecordCommandIT.jftrace("report", "-f", "perfetto", "-o", callsTrace.toString(), calls.toString());
+        assertThat(rep.exitCode).as(rep.toString()).isZero();
+        Map<String, Map<String, Object>> instants = new LinkedHashMap<>();
+        for (Slice s : sliceArgs(decode(callsTrace))) {
+            instants.put(s.name(), s.args());
+        }
+        assertThat(instants.get("itest.ArgsApp.label")).containsEntry("arguments", Map.of("name", "\"widg\"...", "count", 3L))
+                .containsEntry("parent", "itest.ArgsApp.order(Ljava/lang/String;IDCZLitest/ArgsItem;)Ljava/lang/String;")
+                .doesNotContainKey("return");
+        assertThat(instants.get("itest.ArgsApp.check")).containsEntry("arguments", Map.of("s", "null"));
     }
 
     @Test
