@@ -41,6 +41,7 @@ public final class ArgsGoldenApp {
         System.out.println(chars('x', '\'', '\n', true, false));
         System.out.println(strings("", "say \"hi\"\\", null, "abcdefghijklmnopqrstuvwxyz0123456789"));
         System.out.println(objects(item, counts, null) == item);
+        System.out.println(six(1, 2, 3, 4, 5, 6));
         System.out.println(seven(1, 2, 3, 4, 5, 6, 7));
         System.out.println(total(item, 3));
         noop(9);
@@ -73,6 +74,10 @@ public final class ArgsGoldenApp {
 
     static Item objects(Item item, int[] counts, Object nothing) {
         return item;
+    }
+
+    static int six(int a, int b, int c, int d, int e, int f) {
+        return a + b + c + d + e + f;
     }
 
     static int seven(int a, int b, int c, int d, int e, int f, int g) {
