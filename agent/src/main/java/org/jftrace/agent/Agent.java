@@ -47,6 +47,7 @@ public final class Agent implements AttachHandler {
         Planter p = new Planter(inst, late.notRetransformed());
         late.setPlanter(p);
         Ftrace.setPlanter(p);
+        selecting.setJdkLoadPlanter(new JdkLoadPlanter(p));
     }
 
     static synchronized void start(String args, Instrumentation inst, boolean attached) {
@@ -86,6 +87,7 @@ public final class Agent implements AttachHandler {
             try {
                 JdkSites.prepare();
                 a.late.retransformLoaded(selector);
+                s.armJdkLoadPlanter();
             } catch (RuntimeException | LinkageError e) { // never into the application: say so, go on
                 System.err.println("jftrace: cannot give the loaded JDK classes sites: " + e);
             }
