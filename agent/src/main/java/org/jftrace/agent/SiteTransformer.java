@@ -92,6 +92,9 @@ final class SiteTransformer implements ClassFileTransformer, ClassSelector.Refus
                 // module, where the runtime the sites link to lives.
                 inst.redefineModule(module, Set.of(Trampoline.class.getModule()), Map.of(), Map.of(), Set.of(), Map.of());
             }
+            if (jdk && redefined != null) {
+                bytes = ImageClassFile.withFrames(module, className, bytes); // see there: the JVM may have dropped its frames
+            }
             return instrument(module, loader, className, pd, bytes, key, jdk);
         } catch (Throwable t) {
             skip(className, t.toString());

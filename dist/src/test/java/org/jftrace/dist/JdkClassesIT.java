@@ -42,6 +42,33 @@ class JdkClassesIT {
         assertThat(lines.get(work + 2)).contains("|      java.util.HashMap.putVal();");
     }
 
+    /**
+     * Without the CDS archive every JDK class is parsed from the runtime image, and JDK 17 keeps no
+     * stack map frames for classes it does not verify: the class file it rebuilds to retransform those
+     * loaded before the agent (HashMap among them) has none, and the agent plants the image's instead.
+     */
+    @Test
+    void jdkClassesLoadedBeforeTheAgentWithoutTheirFramesGetSitesThatPassTheSiteCheck() throws Exception {
+        Path trace = tmp.resolve("trace.txt");
+        Path report = tmp.resolve("report.txt");
+        ChildJvm r = ChildJvm.run("include=java.util.*,include=java.io.*,include=itest.*,check=1,tracer=function_graph,"
+                        + "filter=itest.JdkApp.work,filter=java.util.HashMap.put*,report=" + report + ",output=" + trace,
+                List.of("-Xshare:off", "-cp", ChildJvm.TEST_CLASSES.toString()), "itest.JdkApp", "3");
+        assertThat(r.exitCode).as(r.toString()).isZero();
+        assertThat(r.out).contains("done 3 ok true");
+        assertThat(r.err.lines().filter(l -> l.startsWith("jftrace:"))).as(r.err).isEmpty();
+        String rep = Files.readString(report);
+        assertThat(rep).doesNotContain("failed the site check");
+        // The only methods without sites are the intrinsic candidates.
+        assertThat(count(rep, "# methods left without sites: ")).isEqualTo(count(rep, "# JDK intrinsic candidates left without sites: "));
+        // HashMap.putVal branches: without frames it would have failed the check and kept its code untraced.
+        assertThat(Files.readString(trace)).contains("|    java.util.HashMap.put() {").contains("|      java.util.HashMap.putVal();");
+    }
+
+    private static long count(String report, String line) {
+        return Long.parseLong(report.lines().filter(l -> l.startsWith(line)).findFirst().orElseThrow().substring(line.length()));
+    }
+
     @Test
     void everyAllowedJavaUtilAndJavaIoMethodTracedWhileTracePipeIsReadAndTheTraceWrittenToAFileNeverRecurses()
             throws Exception {
