@@ -59,6 +59,7 @@ class JdkClassesIT {
         assertThat(r.err.lines().filter(l -> l.startsWith("jftrace:"))).as(r.err).isEmpty();
         String rep = Files.readString(report);
         assertThat(rep).doesNotContain("failed the site check");
+        assertThat(count(rep, "# JDK methods with sites: ")).isGreaterThan(1000);
         // The only methods without sites are the intrinsic candidates.
         assertThat(count(rep, "# methods left without sites: ")).isEqualTo(count(rep, "# JDK intrinsic candidates left without sites: "));
         // HashMap.putVal branches: without frames it would have failed the check and kept its code untraced.
