@@ -66,6 +66,25 @@ class JdkClassesIT {
         assertThat(Files.readString(trace)).contains("|    java.util.HashMap.put() {").contains("|      java.util.HashMap.putVal();");
     }
 
+    /**
+     * Serialization computes a class's serialVersionUID from its members when it declares none: sites
+     * add no field or method, so every serializable class of java.util and java.io keeps its UID (and
+     * its serializable fields) with sites in every method and function_graph tracing them.
+     */
+    @Test
+    void everySerializableJavaUtilAndJavaIoClassKeepsItsSerialVersionUidWithSites() throws Exception {
+        ChildJvm plain = ChildJvm.exec(List.of(ChildJvm.java(), "-cp", ChildJvm.TEST_CLASSES.toString(), "itest.SerialUids"));
+        assertThat(plain.exitCode).as(plain.toString()).isZero();
+        assertThat(plain.out.lines().count()).as("serializable classes of java.util and java.io").isGreaterThan(300);
+        Path report = tmp.resolve("report.txt");
+        ChildJvm traced = ChildJvm.run("include=java.util.*,include=java.io.*,tracer=function_graph,buffer_size_kb=16,report="
+                + report, List.of("-cp", ChildJvm.TEST_CLASSES.toString()), "itest.SerialUids");
+        assertThat(traced.exitCode).as(traced.toString()).isZero();
+        assertThat(traced.err.lines().filter(l -> l.startsWith("jftrace:"))).as(traced.err).isEmpty();
+        assertThat(count(Files.readString(report), "# JDK methods with sites: ")).isGreaterThan(5000);
+        assertThat(traced.out).isEqualTo(plain.out);
+    }
+
     private static long count(String report, String line) {
         return Long.parseLong(report.lines().filter(l -> l.startsWith(line)).findFirst().orElseThrow().substring(line.length()));
     }

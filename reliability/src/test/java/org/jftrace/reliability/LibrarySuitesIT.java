@@ -106,7 +106,8 @@ class LibrarySuitesIT {
         // others still run their sites and callbacks (the graph filter is applied in the callback, as in
         // the kernel). Without it, the launcher's own JDK calls as it writes its reports are the last
         // records of the 64 KB buffers, and the library's calls are overwritten. Tracing the JDK as well
-        // doubles the traced run's CPU time (collections: 45 s against 23 s), hence the same subsets.
+        // about doubles the traced run's time (collections4 on JDK 17: 45 s against 26 s), hence the
+        // same subsets (docs/reliability.md).
         Run traced = run("include=" + include + ",include=java.util.*,include=java.io.*,tracer=function_graph,graph_function="
                 + include + ",buffer_size_kb=64,report=" + report + ",output=" + trace,
                 classPath(dir), dir.resolve(testsJar), classNames, out.resolve("with"));
