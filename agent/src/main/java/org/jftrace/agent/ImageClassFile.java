@@ -15,13 +15,13 @@ import org.objectweb.asm.Opcodes;
  * The class file of a JDK class as the runtime image holds it, for a retransformation that would
  * otherwise get the class without its stack map frames.
  *
- * <p>HotSpot verifies no class of the boot loader (nor, by default, of the platform loader), and so
- * keeps no {@code StackMapTable} for one it parses from the runtime image (the CDS archive's classes
- * keep theirs). The class file it rebuilds for a retransformation then has no frames: sites planted
- * there would carry frames only where they add code, which the site check rejects (so the methods
- * keep their code, without sites), and which holds only because the JVM does not verify the class.
- * The image's class file is taken instead when its methods hold the same code, which rules out a
- * class another agent has changed.
+ * <p>HotSpot does not verify the boot loader's classes, and keeps no {@code StackMapTable} for a class
+ * it does not verify and parses from the runtime image (JDK 17; the CDS archive's classes keep theirs,
+ * and JDK 25 keeps them all). The class file it rebuilds for a retransformation then has no frames:
+ * sites planted there would carry frames only where they add code, which the site check rejects (so
+ * the methods keep their code, without sites), and which holds only because the JVM does not verify
+ * the class. The image's class file is taken instead when its methods hold the same code, which rules
+ * out a class another agent has changed.
  */
 final class ImageClassFile {
 
