@@ -409,6 +409,7 @@ public final class Agent implements AttachHandler {
         StringBuilder sb = new StringBuilder();
         sb.append("# classes instrumented: ").append(classesInstrumented()).append('\n');
         sb.append("# methods with sites: ").append(methodsWithSites()).append('\n');
+        sb.append("# JDK methods with sites: ").append(transformer.jdkMethodsWithSites.get()).append('\n');
         sb.append("# methods left without sites: ").append(transformer.methodsWithout.get()).append('\n');
         sb.append("# classes scanned, with sites once a filter selects them: ").append(selecting.classesScanned.get()).append('\n');
         sb.append("# JDK intrinsic candidates left without sites: ").append(transformer.intrinsics.get()).append('\n');
