@@ -59,9 +59,11 @@ final class GracePeriod {
             ThreadCtx c = r.get();
             // A callback may unregister its own ops; the tracer's own threads are inside for good, and
             // run no callback (every activation they make is nested, and JDK functions skip them).
-            if (c != null && !c.ownedBy(self) && !c.isTracer()) {
+            if (c != null && !c.ownedBy(self)) {
+                // The counter first, then the mark: a thread marking itself now (markTracer sets the
+                // mark before its counter turns odd) is seen as the tracer's, not waited for forever.
                 long s = c.seqVolatile();
-                if ((s & 1) != 0) {
+                if ((s & 1) != 0 && !c.isTracer()) {
                     inside.add(c);
                     seqs.add(s);
                 }
@@ -70,7 +72,7 @@ final class GracePeriod {
         for (int i = 0; i < inside.size(); i++) {
             ThreadCtx c = inside.get(i);
             long s = seqs.get(i);
-            for (int spins = 0; c.seqVolatile() == s && ThreadCtx.isAlive(c.thread()); spins++) {
+            for (int spins = 0; c.seqVolatile() == s && !c.isTracer() && ThreadCtx.isAlive(c.thread()); spins++) {
                 if (spins < 100) {
                     Thread.onSpinWait();
                 } else {
