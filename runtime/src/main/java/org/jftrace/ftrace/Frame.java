@@ -59,8 +59,6 @@ final class Frame extends Regs {
      * that a CALL_OPS entry (which sets none of them) stores only the fields above that it uses.
      */
     private boolean dirty;
-    Object receiver;
-    Object[] args;
     long retBits;
     Object retObj;
     Throwable thrown;
@@ -70,6 +68,18 @@ final class Frame extends Regs {
     boolean replaced;
     Object replacement;
     private long[] moreData;
+
+    // Saved arguments (FL_SAVE_REGS): the entry site stores its receiver and arguments here, typed,
+    // before the call is activated (see SavedArgs). Per frame, so that they live until the call's
+    // exit, and a traced call a callback makes (a deeper frame) cannot overwrite them. Slot i holds
+    // the site's parameter i: a primitive's raw bits in argBits, a reference in argRefs.
+
+    /** The site's parameter kinds ({@link SavedArgs#kinds}) while this call's arguments are saved, else null. */
+    private char[] argKinds;
+    /** Slot 0 holds the receiver, not an argument. */
+    private boolean argReceiver;
+    long[] argBits = SavedArgs.NO_BITS;
+    Object[] argRefs = SavedArgs.NO_REFS;
 
     Frame(ThreadCtx ctx, int depth) {
         this.ctx = ctx;
@@ -90,15 +100,45 @@ final class Frame extends Regs {
         this.state = exitKind;
     }
 
-    /** The activation of the list path and of ops with saved arguments (FL_SAVE_REGS). */
-    void activate(int ip, Binding binding, long mask, Object receiver, Object[] args) {
+    /**
+     * The activation of the list path and of ops with saved arguments (FL_SAVE_REGS).
+     *
+     * @param kinds    the site's parameter kinds if its arguments were stored in this frame's slots, else null
+     * @param receiver slot 0 holds the receiver
+     */
+    void activate(int ip, Binding binding, long mask, char[] kinds, boolean receiver) {
         activate(ip, binding, EXIT_FULL);
         this.calledMask = mask;
-        if (receiver != null || args != null) {
-            this.dirty = true;
-            this.receiver = receiver;
-            this.args = args;
+        if (kinds != null) {
+            this.argKinds = kinds;
+            this.argReceiver = receiver && kinds.length > 0; // a bare entry passes no receiver
         }
+    }
+
+    /** Makes room for {@code n} saved slots: grows once per new arity at this depth. */
+    void ensureArgs(int n) {
+        if (argRefs.length < n) {
+            int c = Math.max(n, SavedArgs.SLOTS);
+            argBits = new long[c];
+            argRefs = new Object[c];
+        }
+    }
+
+    /** Drops the references of the first {@code n} slots and the saved state: a reused frame keeps nothing alive. */
+    void dropArgs(int n) {
+        java.util.Arrays.fill(argRefs, 0, n, null);
+        argKinds = null;
+        argReceiver = false;
+    }
+
+    /** @return the saved receiver and arguments, boxed, as a direct call's boxed invoker takes them. Allocates. */
+    Object[] boxedAll() {
+        char[] k = argKinds;
+        Object[] all = new Object[k == null ? 0 : k.length];
+        for (int j = 0; j < all.length; j++) {
+            all[j] = SavedArgs.box(k[j], argBits[j], argRefs[j]);
+        }
+        return all;
     }
 
     boolean active() {
@@ -128,8 +168,6 @@ final class Frame extends Regs {
 
     private void clearExtras() {
         dirty = false;
-        receiver = null;
-        args = null;
         retBits = 0;
         retObj = null;
         thrown = null;
@@ -147,6 +185,10 @@ final class Frame extends Regs {
         binding = null;
         if (dirty) {
             clearExtras();
+        }
+        char[] k = argKinds;
+        if (k != null) {
+            dropArgs(k.length);
         }
     }
 
@@ -173,20 +215,44 @@ final class Frame extends Regs {
 
     @Override
     public int argCount() {
-        return args == null ? -1 : args.length;
+        char[] k = argKinds;
+        return k == null ? -1 : argReceiver ? k.length - 1 : k.length;
+    }
+
+    /** @return the slot of argument {@code i}, which must exist */
+    private int slot(int i) {
+        if (argKinds == null) {
+            throw new IllegalStateException("arguments are only saved for ops with FL_SAVE_REGS");
+        }
+        java.util.Objects.checkIndex(i, argCount());
+        return argReceiver ? i + 1 : i;
     }
 
     @Override
     public Object arg(int i) {
-        if (args == null) {
-            throw new IllegalStateException("arguments are only saved for ops with FL_SAVE_REGS");
-        }
-        return args[i];
+        int j = slot(i);
+        return SavedArgs.box(argKinds[j], argBits[j], argRefs[j]);
+    }
+
+    @Override
+    public char argType(int i) {
+        return argKinds[slot(i)];
+    }
+
+    @Override
+    public long argBits(int i) {
+        int j = slot(i);
+        return argKinds[j] == 'L' ? 0L : argBits[j]; // a reference's slot may hold an earlier call's bits
+    }
+
+    @Override
+    public Object argObject(int i) {
+        return argRefs[slot(i)]; // null for a primitive: references are dropped with their call
     }
 
     @Override
     public Object receiver() {
-        return receiver;
+        return argReceiver ? argRefs[0] : null;
     }
 
     @Override
