@@ -74,12 +74,23 @@ final class Frame extends Regs {
     // exit, and a traced call a callback makes (a deeper frame) cannot overwrite them. Slot i holds
     // the site's parameter i: a primitive's raw bits in argBits, a reference in argRefs.
 
-    /** The site's parameter kinds ({@link SavedArgs#kinds}) while this call's arguments are saved, else null. */
-    private char[] argKinds;
-    /** Slot 0 holds the receiver, not an argument. */
-    private boolean argReceiver;
-    long[] argBits = SavedArgs.NO_BITS;
-    Object[] argRefs = SavedArgs.NO_REFS;
+    /** Whether this call's arguments are saved: {@link #NOT_SAVED}, {@link #SAVED}, or {@link #SAVED_RECEIVER} in slot 0. */
+    private byte argShape;
+    private static final byte NOT_SAVED = 0;
+    private static final byte SAVED = 1;
+    private static final byte SAVED_RECEIVER = 2;
+    /**
+     * The site's parameter kinds ({@link SavedArgs#kinds}) while {@link #argShape} says saved; kept
+     * after the call (a constant array per site type), so that the next call of a site of the same
+     * type stores nothing here.
+     */
+    private char[] argKinds = NO_KINDS;
+    long[] argBits = NO_BITS;
+    Object[] argRefs = NO_REFS;
+    /** Here, not in SavedArgs: a frame must not initialise SavedArgs' method handles. */
+    static final char[] NO_KINDS = new char[0];
+    private static final long[] NO_BITS = new long[0];
+    private static final Object[] NO_REFS = new Object[0];
 
     Frame(ThreadCtx ctx, int depth) {
         this.ctx = ctx;
@@ -110,8 +121,10 @@ final class Frame extends Regs {
         activate(ip, binding, EXIT_FULL);
         this.calledMask = mask;
         if (kinds != null) {
-            this.argKinds = kinds;
-            this.argReceiver = receiver && kinds.length > 0; // a bare entry passes no receiver
+            if (argKinds != kinds) {
+                argKinds = kinds;
+            }
+            argShape = receiver && kinds.length > 0 ? SAVED_RECEIVER : SAVED; // a bare entry passes no receiver
         }
     }
 
@@ -127,14 +140,13 @@ final class Frame extends Regs {
     /** Drops the references of the first {@code n} slots and the saved state: a reused frame keeps nothing alive. */
     void dropArgs(int n) {
         java.util.Arrays.fill(argRefs, 0, n, null);
-        argKinds = null;
-        argReceiver = false;
+        argShape = NOT_SAVED;
     }
 
     /** @return the saved receiver and arguments, boxed, as a direct call's boxed invoker takes them. Allocates. */
     Object[] boxedAll() {
         char[] k = argKinds;
-        Object[] all = new Object[k == null ? 0 : k.length];
+        Object[] all = new Object[argShape == NOT_SAVED ? 0 : k.length];
         for (int j = 0; j < all.length; j++) {
             all[j] = SavedArgs.box(k[j], argBits[j], argRefs[j]);
         }
@@ -186,9 +198,8 @@ final class Frame extends Regs {
         if (dirty) {
             clearExtras();
         }
-        char[] k = argKinds;
-        if (k != null) {
-            dropArgs(k.length);
+        if (argShape != NOT_SAVED) {
+            dropArgs(argKinds.length);
         }
     }
 
@@ -215,17 +226,18 @@ final class Frame extends Regs {
 
     @Override
     public int argCount() {
-        char[] k = argKinds;
-        return k == null ? -1 : argReceiver ? k.length - 1 : k.length;
+        byte shape = argShape;
+        return shape == NOT_SAVED ? -1 : shape == SAVED_RECEIVER ? argKinds.length - 1 : argKinds.length;
     }
 
     /** @return the slot of argument {@code i}, which must exist */
     private int slot(int i) {
-        if (argKinds == null) {
+        int n = argCount();
+        if (n < 0) {
             throw new IllegalStateException("arguments are only saved for ops with FL_SAVE_REGS");
         }
-        java.util.Objects.checkIndex(i, argCount());
-        return argReceiver ? i + 1 : i;
+        java.util.Objects.checkIndex(i, n);
+        return argShape == SAVED_RECEIVER ? i + 1 : i;
     }
 
     @Override
@@ -252,7 +264,7 @@ final class Frame extends Regs {
 
     @Override
     public Object receiver() {
-        return argReceiver ? argRefs[0] : null;
+        return argShape == SAVED_RECEIVER ? argRefs[0] : null;
     }
 
     @Override

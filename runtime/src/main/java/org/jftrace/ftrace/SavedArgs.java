@@ -37,10 +37,8 @@ final class SavedArgs {
 
     /** Slots a frame starts with: the receiver, the six arguments the tracers print, one to know there are more. */
     static final int SLOTS = 8;
-    static final long[] NO_BITS = new long[0];
-    static final Object[] NO_REFS = new Object[0];
     /** The kinds of a site that passes nothing: a bare entry, or a function without receiver or arguments. */
-    static final char[] NO_KINDS = new char[0];
+    static final char[] NO_KINDS = Frame.NO_KINDS;
 
     private static final MethodHandle ARG_FRAME;
     private static final MethodHandle ENTER_SAVED;
