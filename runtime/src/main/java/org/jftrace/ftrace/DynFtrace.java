@@ -132,7 +132,7 @@ public final class DynFtrace {
     char[] entryKinds() {
         char[] k = entryKinds;
         if (k == null) { // racy: every thread makes the same
-            k = entryKinds = SavedArgs.kindsOf(entryParameterDescriptors());
+            k = entryKinds = SavedArgs.kindsOf(hasReceiver, descriptor());
         }
         return k;
     }

@@ -28,7 +28,10 @@ final class EntryTrampoline {
 
     /** The entry with saved arguments from a boxed path: {@code all} are the site's parameters, boxed. */
     static Object enterRegs(DynFtrace rec, Binding binding, Object[] all) {
-        char[] kinds = all.length == 0 ? SavedArgs.NO_KINDS : rec.entryKinds(); // none at a bare entry (see canServe)
+        char[] kinds = all.length == 0 ? SavedArgs.NO_KINDS : rec.entryKinds();
+        if (kinds.length != all.length) { // a bare entry passes none (see canServe)
+            kinds = SavedArgs.NO_KINDS;
+        }
         ThreadCtx ctx = ThreadCtx.current();
         Frame f = ctx.argFrame(kinds.length);
         SavedArgs.storeBoxed(f, kinds, all);

@@ -129,17 +129,33 @@ final class SavedArgs {
         return k;
     }
 
-    /** The kinds of an entry site's parameters given as descriptors (the receiver's, then the arguments'). */
-    static char[] kindsOf(List<String> descriptors) {
-        if (descriptors.isEmpty()) {
+    /**
+     * The kinds of an entry site's parameters: the receiver's (if any), then those of method descriptor
+     * {@code desc}. Called on the traced thread before it enters the trampoline: it calls no JDK
+     * method outside {@code java.lang} (which is never traced), so no traced JDK method is reached.
+     */
+    static char[] kindsOf(boolean receiver, String desc) {
+        char[] k = new char[(receiver ? 1 : 0) + desc.length()]; // at least one char per parameter
+        int n = 0;
+        if (receiver) {
+            k[n++] = 'L';
+        }
+        for (int i = 1; desc.charAt(i) != ')'; i++) {
+            char c = desc.charAt(i);
+            k[n++] = c == '[' || c == 'L' ? 'L' : c;
+            while (desc.charAt(i) == '[') {
+                i++;
+            }
+            if (desc.charAt(i) == 'L') {
+                i = desc.indexOf(';', i);
+            }
+        }
+        if (n == 0) {
             return NO_KINDS;
         }
-        char[] k = new char[descriptors.size()];
-        for (int i = 0; i < k.length; i++) {
-            char c = descriptors.get(i).charAt(0);
-            k[i] = c == '[' ? 'L' : c;
-        }
-        return k;
+        char[] out = new char[n];
+        System.arraycopy(k, 0, out, 0, n);
+        return out;
     }
 
     // ---------------------------------------------------------------------------------------------

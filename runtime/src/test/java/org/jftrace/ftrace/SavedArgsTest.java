@@ -163,7 +163,7 @@ class SavedArgsTest {
 
     @Test
     void theBoxedPathsUnboxIntoTheSameTypedSlots() throws Throwable {
-        int ip = Ftrace.addFunction(SavedArgsTest.class.getClassLoader(), "savedargs/Legacy", "f", "(CFLjava/lang/String;)V",
+        int ip = Ftrace.addFunction(SavedArgsTest.class.getClassLoader(), "savedargs/Legacy", "f", "(CF[[JLjava/lang/String;)V",
                 true, "savedargs-test", true);
         List<Object> seen = new ArrayList<>();
         register("savedargs.Legacy.*", FtraceOps.FL_SAVE_REGS, (i, parentIp, op, regs) -> {
@@ -171,9 +171,9 @@ class SavedArgsTest {
             seen.add(typed(regs));
         }, null);
         Object self = "self";
-        Exits.exitV(LegacySites.entry(ip, new Object[] {self, 'q', 1.5f, "s"}));
+        Exits.exitV(LegacySites.entry(ip, new Object[] {self, 'q', 1.5f, null, "s"}));
         Exits.exitV(LegacySites.entry(ip, new Object[0])); // a bare entry: no receiver, no arguments
-        assertThat(seen).containsExactly(self, "n=3 C:71/null/q F:3fc00000/null/1.5 L:0/s/s", null, "n=0");
+        assertThat(seen).containsExactly(self, "n=4 C:71/null/q F:3fc00000/null/1.5 L:0/null/null L:0/s/s", null, "n=0");
     }
 
     // A hot entry: the site's handle is a constant, as an invokedynamic's target is.
