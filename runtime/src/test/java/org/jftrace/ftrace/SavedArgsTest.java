@@ -162,6 +162,51 @@ class SavedArgsTest {
     }
 
     @Test
+    void aConstructorsReceiverAndABareEntrysNothingReachTheCallback() throws Throwable {
+        MethodHandle ctor = entry("savedargs.Ctor", "<init>", "(D)V", true);
+        // a bare entry: planted before anything took the arguments, so its site passes none
+        int ip = Ftrace.addFunction(SavedArgsTest.class.getClassLoader(), "savedargs/Ctor", "bare", "(J)V", true,
+                "savedargs-test", false);
+        MethodHandle bare = Trampoline.site(LOOKUP, "jftrace_entry", MethodType.methodType(Object.class), ip).dynamicInvoker();
+        List<Object> seen = new ArrayList<>();
+        register("savedargs.Ctor.*", FtraceOps.FL_SAVE_REGS, (i, parentIp, op, regs) -> {
+            seen.add(regs.receiver());
+            seen.add(typed(regs));
+        }, null);
+        Object self = new StringBuilder("constructed");
+        Exits.exitV(ctor.invoke(self, -2.0));
+        Exits.exitV(bare.invoke());
+        assertThat(seen).containsExactly(self, "n=1 D:c000000000000000/null/-2.0", null, "n=0");
+    }
+
+    @Test
+    void aVirtualThreadGetsItsOwnFramesAndItsOwnArguments() throws Throwable {
+        java.lang.reflect.Method start;
+        try {
+            start = Thread.class.getMethod("startVirtualThread", Runnable.class);
+        } catch (NoSuchMethodException e) {
+            org.junit.jupiter.api.Assumptions.abort("no virtual threads on " + Runtime.version());
+            return;
+        }
+        MethodHandle e = entry("savedargs.Virtual", "f", "(ILjava/lang/String;)V", false);
+        List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        register("savedargs.Virtual.*", FtraceOps.FL_SAVE_REGS,
+                (ip, parentIp, op, regs) -> seen.add(regs.thread().isDaemon() + " " + typed(regs)), null);
+        Object outer = e.invoke(1, "platform"); // a call in flight here while the virtual thread makes its own
+        Thread v = (Thread) start.invoke(null, (Runnable) () -> {
+            try {
+                Exits.exitV(e.invoke(2, "virtual"));
+            } catch (Throwable t) {
+                throw new AssertionError(t);
+            }
+        });
+        v.join();
+        Exits.exitV(outer);
+        assertThat(seen).containsExactly("false n=2 I:1/null/1 L:0/platform/platform",
+                "true n=2 I:2/null/2 L:0/virtual/virtual"); // virtual threads are daemons
+    }
+
+    @Test
     void theBoxedPathsUnboxIntoTheSameTypedSlots() throws Throwable {
         int ip = Ftrace.addFunction(SavedArgsTest.class.getClassLoader(), "savedargs/Legacy", "f", "(CF[[JLjava/lang/String;)V",
                 true, "savedargs-test", true);
