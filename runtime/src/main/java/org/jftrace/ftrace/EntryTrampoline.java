@@ -26,15 +26,21 @@ final class EntryTrampoline {
         return checkReplaced(f.ctx.enter(binding, h.ip(), f, kinds, h.rec().hasReceiver));
     }
 
-    /** The entry with saved arguments from a boxed path: {@code all} are the site's parameters, boxed. */
+    /**
+     * The entry with saved arguments from a boxed path: {@code all} are the site's parameters, boxed.
+     * A bare entry (a JDK method's among them) passes none and reaches no class beyond the frame's:
+     * JdkSites loads those before any JDK method has sites.
+     */
     static Object enterRegs(DynFtrace rec, Binding binding, Object[] all) {
-        char[] kinds = all.length == 0 ? SavedArgs.NO_KINDS : rec.entryKinds();
-        if (kinds.length != all.length) { // a bare entry passes none (see canServe)
-            kinds = SavedArgs.NO_KINDS;
-        }
         ThreadCtx ctx = ThreadCtx.current();
+        char[] kinds = all.length == 0 ? Frame.NO_KINDS : rec.entryKinds();
+        if (kinds.length != all.length) { // a bare entry passes none (see canServe)
+            kinds = Frame.NO_KINDS;
+        }
         Frame f = ctx.argFrame(kinds.length);
-        SavedArgs.storeBoxed(f, kinds, all);
+        if (kinds.length > 0) {
+            SavedArgs.storeBoxed(f, kinds, all);
+        }
         return checkReplaced(ctx.enter(binding, rec.ip, f, kinds, rec.hasReceiver));
     }
 
