@@ -139,7 +139,10 @@ final class Frame extends Regs {
 
     /** Drops the references of the first {@code n} slots and the saved state: a reused frame keeps nothing alive. */
     void dropArgs(int n) {
-        java.util.Arrays.fill(argRefs, 0, n, null);
+        Object[] refs = argRefs;
+        for (int j = 0; j < n; j++) { // a loop, not Arrays.fill: no JDK method on the trampoline's path
+            refs[j] = null;
+        }
         argShape = NOT_SAVED;
     }
 
