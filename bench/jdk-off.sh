@@ -9,7 +9,7 @@
 # Build first: mvn -q package -DskipTests
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROUNDS=${1:-3}
+ROUNDS=${1:-4}
 JH=${2:-${JAVA_HOME:-}}
 JAVA=${JH:+$JH/bin/}java
 JAR=$(realpath dist/target/jftrace.jar)

@@ -47,6 +47,7 @@ public final class Agent implements AttachHandler {
         Planter p = new Planter(inst, late.notRetransformed());
         late.setPlanter(p);
         Ftrace.setPlanter(p);
+        selecting.setJdkLoadPlanter(new JdkLoadPlanter(p));
     }
 
     static synchronized void start(String args, Instrumentation inst, boolean attached) {
@@ -86,6 +87,7 @@ public final class Agent implements AttachHandler {
             try {
                 JdkSites.prepare();
                 a.late.retransformLoaded(selector);
+                s.armJdkLoadPlanter();
             } catch (RuntimeException | LinkageError e) { // never into the application: say so, go on
                 System.err.println("jftrace: cannot give the loaded JDK classes sites: " + e);
             }
@@ -407,6 +409,7 @@ public final class Agent implements AttachHandler {
         StringBuilder sb = new StringBuilder();
         sb.append("# classes instrumented: ").append(classesInstrumented()).append('\n');
         sb.append("# methods with sites: ").append(methodsWithSites()).append('\n');
+        sb.append("# JDK methods with sites: ").append(transformer.jdkMethodsWithSites.get()).append('\n');
         sb.append("# methods left without sites: ").append(transformer.methodsWithout.get()).append('\n');
         sb.append("# classes scanned, with sites once a filter selects them: ").append(selecting.classesScanned.get()).append('\n');
         sb.append("# JDK intrinsic candidates left without sites: ").append(transformer.intrinsics.get()).append('\n');

@@ -111,6 +111,9 @@ final class LateAttach {
             JdkSites.prepare(); // before any JDK class gets sites (see JdkSites)
         }
         Retransformed r = selector.eager() ? retransform(selector) : queueLoaded(selector);
+        if (selector.selectsJdk()) {
+            selecting.armJdkLoadPlanter(); // the JDK classes loaded meanwhile: see JdkLoadPlanter
+        }
         if (o.has("tracer") && !o.get("tracer", "nop").equals("nop") || o.has("function_profile_enabled")) {
             int n = Ftrace.countSelected(String.join(" ", o.list("filter")), String.join(" ", o.list("notrace")));
             if (n > Tracefs.MANY_FUNCTIONS && !o.has("yes")) {

@@ -12,6 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jftrace.ftrace.Ftrace;
 import org.jftrace.ftrace.JdkSites;
+import org.jftrace.ftrace.NotraceList;
 
 /**
  * The transformer the agent registers. A class that an eager selector selects (an {@code include}:
@@ -24,6 +25,7 @@ import org.jftrace.ftrace.JdkSites;
 final class SelectingTransformer implements ClassFileTransformer {
 
     private final SiteTransformer sites;
+    private volatile JdkLoadPlanter jdkLoadPlanter;
     private final List<ClassSelector> selectors = new CopyOnWriteArrayList<>();
     private final Map<ClassLoader, Set<String>> instrumented = new WeakHashMap<>();
     private final Map<ClassLoader, Map<String, ClassKey>> scanned = new WeakHashMap<>();
@@ -41,6 +43,19 @@ final class SelectingTransformer implements ClassFileTransformer {
     /** Where selectors report the JDK classes the notrace list refuses. */
     ClassSelector.Refusals refusals() {
         return sites;
+    }
+
+    /** Where the JDK classes that load from now on go to get their sites (see {@link JdkLoadPlanter}). */
+    void setJdkLoadPlanter(JdkLoadPlanter p) {
+        jdkLoadPlanter = p;
+    }
+
+    /** Lets the JDK classes loaded since an include named them get their sites (see {@link JdkLoadPlanter#arm}). */
+    void armJdkLoadPlanter() {
+        JdkLoadPlanter p = jdkLoadPlanter;
+        if (p != null) {
+            p.arm();
+        }
     }
 
     void addSelector(ClassSelector s) {
@@ -89,6 +104,11 @@ final class SelectingTransformer implements ClassFileTransformer {
         }
         int how = selection(loader, className);
         if (how == NONE) {
+            return null;
+        }
+        JdkLoadPlanter later = jdkLoadPlanter;
+        if (redefined == null && later != null && NotraceList.isJdk(loader, className)) {
+            later.add(loader, className); // loading must not wait for the core's lock (see JdkLoadPlanter)
             return null;
         }
         ClassKey key = classKey(loader, className);

@@ -35,6 +35,8 @@ final class SiteTransformer implements ClassFileTransformer, ClassSelector.Refus
     private final Set<Module> modulesReading = ConcurrentHashMap.newKeySet();
     final AtomicLong classesInstrumented = new AtomicLong();
     final AtomicLong methodsWithSites = new AtomicLong();
+    /** Of {@link #methodsWithSites}, those of JDK classes. */
+    final AtomicLong jdkMethodsWithSites = new AtomicLong();
     final AtomicLong methodsWithout = new AtomicLong();
     /** JDK intrinsic candidates left without sites. */
     final AtomicLong intrinsics = new AtomicLong();
@@ -92,6 +94,9 @@ final class SiteTransformer implements ClassFileTransformer, ClassSelector.Refus
                 // module, where the runtime the sites link to lives.
                 inst.redefineModule(module, Set.of(Trampoline.class.getModule()), Map.of(), Map.of(), Set.of(), Map.of());
             }
+            if (jdk && redefined != null) {
+                bytes = ImageClassFile.withFrames(module, className, bytes); // see there: the JVM may have dropped its frames
+            }
             return instrument(module, loader, className, pd, bytes, key, jdk);
         } catch (Throwable t) {
             skip(className, t.toString());
@@ -113,6 +118,9 @@ final class SiteTransformer implements ClassFileTransformer, ClassSelector.Refus
                 byte[] out = cw.toByteArray();
                 classesInstrumented.incrementAndGet();
                 methodsWithSites.addAndGet(cs.methodsWithSites);
+                if (jdk) {
+                    jdkMethodsWithSites.addAndGet(cs.methodsWithSites);
+                }
                 methodsWithout.addAndGet(cs.methodsWithout);
                 intrinsics.addAndGet(cs.intrinsics);
                 StringBuilder why = new StringBuilder();

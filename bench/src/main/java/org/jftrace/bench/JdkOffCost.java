@@ -29,7 +29,9 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 5, time = 1)
+// Long: a fork with sites in java.util reaches steady state later (the JIT compiles the JDK's larger
+// methods and the agent's planting of the loaded java.util classes), and the question is steady state.
+@Warmup(iterations = 15, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 @State(Scope.Thread)

@@ -42,6 +42,53 @@ class JdkClassesIT {
         assertThat(lines.get(work + 2)).contains("|      java.util.HashMap.putVal();");
     }
 
+    /**
+     * Without the CDS archive every JDK class is parsed from the runtime image, and JDK 17 keeps no
+     * stack map frames for classes it does not verify: the class file it rebuilds to retransform those
+     * loaded before the agent (HashMap among them) has none, and the agent plants the image's instead.
+     */
+    @Test
+    void jdkClassesLoadedBeforeTheAgentWithoutTheirFramesGetSitesThatPassTheSiteCheck() throws Exception {
+        Path trace = tmp.resolve("trace.txt");
+        Path report = tmp.resolve("report.txt");
+        ChildJvm r = ChildJvm.run("include=java.util.*,include=java.io.*,include=itest.*,check=1,tracer=function_graph,"
+                        + "filter=itest.JdkApp.work,filter=java.util.HashMap.put*,report=" + report + ",output=" + trace,
+                List.of("-Xshare:off", "-cp", ChildJvm.TEST_CLASSES.toString()), "itest.JdkApp", "3");
+        assertThat(r.exitCode).as(r.toString()).isZero();
+        assertThat(r.out).contains("done 3 ok true");
+        assertThat(r.err.lines().filter(l -> l.startsWith("jftrace:"))).as(r.err).isEmpty();
+        String rep = Files.readString(report);
+        assertThat(rep).doesNotContain("failed the site check");
+        assertThat(count(rep, "# JDK methods with sites: ")).isGreaterThan(1000);
+        // The only methods without sites are the intrinsic candidates.
+        assertThat(count(rep, "# methods left without sites: ")).isEqualTo(count(rep, "# JDK intrinsic candidates left without sites: "));
+        // HashMap.putVal branches: without frames it would have failed the check and kept its code untraced.
+        assertThat(Files.readString(trace)).contains("|    java.util.HashMap.put() {").contains("|      java.util.HashMap.putVal();");
+    }
+
+    /**
+     * Serialization computes a class's serialVersionUID from its members when it declares none: sites
+     * add no field or method, so every serializable class of java.util and java.io keeps its UID (and
+     * its serializable fields) with sites in every method and function_graph tracing them.
+     */
+    @Test
+    void everySerializableJavaUtilAndJavaIoClassKeepsItsSerialVersionUidWithSites() throws Exception {
+        ChildJvm plain = ChildJvm.exec(List.of(ChildJvm.java(), "-cp", ChildJvm.TEST_CLASSES.toString(), "itest.SerialUids"));
+        assertThat(plain.exitCode).as(plain.toString()).isZero();
+        assertThat(plain.out.lines().count()).as("serializable classes of java.util and java.io").isGreaterThan(300);
+        Path report = tmp.resolve("report.txt");
+        ChildJvm traced = ChildJvm.run("include=java.util.*,include=java.io.*,tracer=function_graph,buffer_size_kb=16,report="
+                + report, List.of("-cp", ChildJvm.TEST_CLASSES.toString()), "itest.SerialUids");
+        assertThat(traced.exitCode).as(traced.toString()).isZero();
+        assertThat(traced.err.lines().filter(l -> l.startsWith("jftrace:"))).as(traced.err).isEmpty();
+        assertThat(count(Files.readString(report), "# JDK methods with sites: ")).isGreaterThan(5000);
+        assertThat(traced.out).isEqualTo(plain.out);
+    }
+
+    private static long count(String report, String line) {
+        return Long.parseLong(report.lines().filter(l -> l.startsWith(line)).findFirst().orElseThrow().substring(line.length()));
+    }
+
     @Test
     void everyAllowedJavaUtilAndJavaIoMethodTracedWhileTracePipeIsReadAndTheTraceWrittenToAFileNeverRecurses()
             throws Exception {

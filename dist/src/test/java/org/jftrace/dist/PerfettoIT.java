@@ -68,7 +68,8 @@ class PerfettoIT {
                 int c = l.indexOf(": ");
                 String v = l.substring(c + 2);
                 if (v.startsWith("\"")) {
-                    v = v.substring(1, v.length() - 1).replace("\\\"", "\"").replace("\\n", "\n").replace("\\\\", "\\");
+                    v = v.substring(1, v.length() - 1).replace("\\\"", "\"").replace("\\'", "'").replace("\\n", "\n")
+                            .replace("\\\\", "\\");
                 }
                 stack.peek().fields.computeIfAbsent(l.substring(0, c), k -> new ArrayList<>()).add(v);
             }
@@ -197,6 +198,139 @@ class PerfettoIT {
         assertThat(rep.err).contains(String.format(java.util.Locale.ROOT, "wrote %,d slices", calls));
         double perCall = (double) Files.size(trace) / calls;
         assertThat(perCall).as("bytes per call").isLessThanOrEqualTo(40);
+    }
+
+    /** A slice as Perfetto's trace processor makes it: its name and the annotations of its begin and end events (or its instant event). */
+    record Slice(String name, Map<String, Object> args) {
+    }
+
+    /**
+     * The slices and instants of the trace in the order they began, each slice with its begin and end events'
+     * annotations merged (the trace processor adds an end event's to the slice as it closes it).
+     * A value is a Boolean, Long, Double or String as the annotation is typed; a dict is a Map.
+     */
+    static List<Slice> sliceArgs(Msg trace) {
+        Map<Long, String> names = new HashMap<>();
+        Map<Long, String> annotationNames = new HashMap<>();
+        Map<Long, String> strings = new HashMap<>();
+        List<Slice> slices = new ArrayList<>();
+        Map<Long, Deque<Slice>> open = new HashMap<>();
+        for (Object o : trace.all("packet")) {
+            Msg p = (Msg) o;
+            Msg interned = p.msg("interned_data");
+            if (interned != null) {
+                for (Object e : interned.all("event_names")) {
+                    names.put(((Msg) e).num("iid"), ((Msg) e).str("name"));
+                }
+                for (Object e : interned.all("debug_annotation_names")) {
+                    annotationNames.put(((Msg) e).num("iid"), ((Msg) e).str("name"));
+                }
+                for (Object e : interned.all("debug_annotation_string_values")) {
+                    strings.put(((Msg) e).num("iid"), ((Msg) e).str("str"));
+                }
+            }
+            Msg event = p.msg("track_event");
+            if (event == null) {
+                continue;
+            }
+            Deque<Slice> stack = open.computeIfAbsent(event.num("track_uuid"), k -> new ArrayDeque<>());
+            Slice s;
+            if (event.str("type").equals("TYPE_SLICE_END")) {
+                s = stack.pop();
+            } else {
+                s = new Slice(event.str("name_iid") == null ? event.str("name") : names.get(event.num("name_iid")),
+                        new LinkedHashMap<>());
+                slices.add(s);
+                if (event.str("type").equals("TYPE_SLICE_BEGIN")) {
+                    stack.push(s);
+                }
+            }
+            for (Object a : event.all("debug_annotations")) {
+                s.args().put(annotationNames.get(((Msg) a).num("name_iid")), annotationValue((Msg) a, annotationNames, strings));
+            }
+        }
+        return slices;
+    }
+
+    private static Object annotationValue(Msg a, Map<Long, String> annotationNames, Map<Long, String> strings) {
+        if (a.str("bool_value") != null) {
+            return Boolean.parseBoolean(a.str("bool_value"));
+        } else if (a.str("int_value") != null) {
+            return a.num("int_value");
+        } else if (a.str("uint_value") != null) {
+            return a.num("uint_value");
+        } else if (a.str("double_value") != null) {
+            return Double.parseDouble(a.str("double_value"));
+        } else if (a.str("string_value") != null) {
+            return a.str("string_value");
+        } else if (a.str("string_value_iid") != null) {
+            return strings.get(a.num("string_value_iid"));
+        }
+        Map<String, Object> dict = new LinkedHashMap<>();
+        for (Object e : a.all("dict_entries")) {
+            dict.put(annotationNames.get(((Msg) e).num("name_iid")), annotationValue((Msg) e, annotationNames, strings));
+        }
+        return dict;
+    }
+
+    @Test
+    void slicesCarryArgumentsTypedAndTheReturnValueOrExceptionAsAnnotations(@TempDir Path tmp) throws Exception {
+        assumeTrue(installed("protoc"), "protoc is not installed (Debian: apt-get install -y protobuf-compiler): the Perfetto"
+                + " trace is not decoded");
+        Path data = tmp.resolve("args.jftrace");
+        ChildJvm r = RecordCommandIT.jftrace("record", "--include", "itest.ArgsApp", "-n", "itest.ArgsApp.main",
+                "-O", "funcgraph-args", "-O", "funcgraph-retval", "--data", data.toString(), "--",
+                ChildJvm.java(), "-cp", ChildJvm.TEST_CLASSES.toString(), "itest.ArgsApp");
+        assertThat(r.exitCode).as(r.toString()).isZero();
+        String item = ArgsIT.item(r);
+        Path trace = tmp.resolve("args.pftrace");
+        ChildJvm rep = RecordCommandIT.jftrace("report", "-f", "perfetto", "-o", trace.toString(), data.toString());
+        assertThat(rep.exitCode).as(rep.toString()).isZero();
+        Map<String, Map<String, Object>> byName = new LinkedHashMap<>();
+        for (Slice s : sliceArgs(decode(trace))) {
+            byName.put(s.name(), s.args());
+        }
+        assertThat(byName).containsOnlyKeys("itest.ArgsApp.order", "itest.ArgsApp.label", "itest.ArgsApp.total",
+                "itest.ArgsApp.check", "itest.ArgsApp.pick");
+
+        Map<String, Object> order = byName.get("itest.ArgsApp.order");
+        assertThat(order.get("function")).isEqualTo("itest.ArgsApp.order(Ljava/lang/String;IDCZLitest/ArgsItem;)Ljava/lang/String;");
+        assertThat(order.get("arguments")).isEqualTo(Map.of("name", "\"widget\"", "count", 3L, "price", 2.5, "grade", "'x'",
+                "fresh", true, "item", "ArgsItem@" + item));
+        assertThat(order.get("return")).isEqualTo("\"widget*3x\"");
+        assertThat(byName.get("itest.ArgsApp.label")).containsEntry("arguments", Map.of("name", "\"widget\"", "count", 3L))
+                .containsEntry("return", "\"widget*3\"");
+
+        Map<String, Object> total = byName.get("itest.ArgsApp.total");
+        assertThat(total.get("arguments")).as("in order, the seventh left out").hasToString(
+                "{a=1, b=2, c=3, d=4, e=5, f=6, ...=...}").isEqualTo(Map.of("a", 1L, "b", 2L, "c", 3L, "d", 4L, "e", 5L,
+                "f", 6L, "...", "..."));
+        assertThat(total.get("return")).as("a long return is an int annotation").isEqualTo(28L);
+
+        Map<String, Object> check = byName.get("itest.ArgsApp.check");
+        assertThat(check.get("arguments")).isEqualTo(Map.of("s", "null"));
+        assertThat(check).containsEntry("threw", true).containsEntry("exception", "java.lang.IllegalArgumentException")
+                .doesNotContainKey("return");
+        assertThat(byName.get("itest.ArgsApp.pick")).containsEntry("arguments", Map.of("item", "ArgsItem@" + item))
+                .containsEntry("return", "ArgsItem@" + item);
+
+        // the function tracer's calls are instant events: the arguments, no return
+        Path calls = tmp.resolve("calls.jftrace");
+        ChildJvm f = RecordCommandIT.jftrace("record", "-p", "function", "--include", "itest.ArgsApp", "-n", "itest.ArgsApp.main",
+                "-O", "func-args", "--args-strlen", "4", "--data", calls.toString(), "--",
+                ChildJvm.java(), "-cp", ChildJvm.TEST_CLASSES.toString(), "itest.ArgsApp");
+        assertThat(f.exitCode).as(f.toString()).isZero();
+        Path callsTrace = tmp.resolve("calls.pftrace");
+        rep = RecordCommandIT.jftrace("report", "-f", "perfetto", "-o", callsTrace.toString(), calls.toString());
+        assertThat(rep.exitCode).as(rep.toString()).isZero();
+        Map<String, Map<String, Object>> instants = new LinkedHashMap<>();
+        for (Slice s : sliceArgs(decode(callsTrace))) {
+            instants.put(s.name(), s.args());
+        }
+        assertThat(instants.get("itest.ArgsApp.label")).containsEntry("arguments", Map.of("name", "\"widg\"...", "count", 3L))
+                .containsEntry("parent", "itest.ArgsApp.order(Ljava/lang/String;IDCZLitest/ArgsItem;)Ljava/lang/String;")
+                .doesNotContainKey("return");
+        assertThat(instants.get("itest.ArgsApp.check")).containsEntry("arguments", Map.of("s", "null"));
     }
 
     @Test

@@ -71,10 +71,14 @@ public final class JdkSites {
         } catch (ClassNotFoundException e) {
             // a JDK whose customisation loads no such class
         }
+        // Everything an entry or exit may reach, loaded now: a class first loaded from inside a JDK
+        // method's entry, while the JVM is loading another for the same thread, is a circularity.
+        Class<?>[] used = {Trampoline.class, EntryTrampoline.class, GracePeriod.class, DirectTarget.class,
+            OpsListFunc.class, FtraceOps.class, Frame.class, DynFtrace.class, FtraceRecords.class, Binding.class};
         try {
-            Class.forName(Trampoline.class.getName(), true, JdkSites.class.getClassLoader());
-            Class.forName(EntryTrampoline.class.getName(), true, JdkSites.class.getClassLoader());
-            Class.forName(GracePeriod.class.getName(), true, JdkSites.class.getClassLoader());
+            for (Class<?> c : used) {
+                Class.forName(c.getName(), true, JdkSites.class.getClassLoader());
+            }
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException(e);
         }

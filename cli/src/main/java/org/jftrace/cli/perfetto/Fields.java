@@ -63,7 +63,10 @@ final class Fields {
     static final int ANNOTATION_NAME_IID = 1;
     static final int ANNOTATION_BOOL = 2;
     static final int ANNOTATION_UINT = 3;
+    static final int ANNOTATION_INT = 4;
+    static final int ANNOTATION_DOUBLE = 5;
     static final int ANNOTATION_STRING = 6;
+    static final int ANNOTATION_DICT_ENTRIES = 11;
     static final int ANNOTATION_STRING_IID = 17;
 
     /** InternedData and its entries (EventName, DebugAnnotationName: iid, name; InternedString: iid, str). */

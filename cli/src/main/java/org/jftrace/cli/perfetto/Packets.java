@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.HashMap;
 import java.util.Map;
+import org.jftrace.cli.report.ArgText;
+import org.jftrace.cli.report.ArgValue;
 
 /**
  * The TracePackets of one sequence (one traced JVM): its clock, its interned names and the track
@@ -13,7 +15,11 @@ import java.util.Map;
  * instead of an absolute eight); a time earlier than the previous packet's (a call whose entry is not
  * in the data begins before what was written) is absolute, on the trace clock, which the clock
  * snapshot makes the same as jftrace's. Names are interned the first time they are used: an
- * event then carries a small id instead of its text.
+ * event then carries a small id instead of its text. A call's arguments are one annotation, a dict
+ * with an entry per parameter named as the class file names it: numbers and booleans typed, other
+ * values their text as the trace prints it, inline (cut at func_args_strlen, often unique: an
+ * object's identity hash, a counter), where interning would hold every distinct value in memory for
+ * the whole trace to save a few bytes on the ones that repeat.
  */
 final class Packets {
 
@@ -38,6 +44,10 @@ final class Packets {
     private final ProtoWriter trace = new ProtoWriter();
     private final Map<String, Long> names = new HashMap<>();
     private final Map<String, Long> strings = new HashMap<>();
+    /** Annotation names past {@link #ANNOTATIONS} (arguments, return, parameters' names), interned when first used. */
+    private final Map<String, Long> moreNames = new HashMap<>();
+    private final ProtoWriter dict = new ProtoWriter();
+    private final ProtoWriter item = new ProtoWriter();
     private boolean annotationNames;
     private long last;
     long bytes;
@@ -110,17 +120,106 @@ final class Packets {
         annotation.reset().varint(ANNOTATION_NAME_IID, id);
     }
 
-    /** A string annotation whose value repeats (a function's name): interned. */
-    Packets internedString(int id, String value) {
-        annotationName(id);
+    /** The id of an annotation name past {@link #ANNOTATIONS}, interned in this packet if new. */
+    private long nameId(String name) {
+        Long iid = moreNames.get(name);
+        if (iid == null) {
+            iid = (long) ANNOTATIONS.length + moreNames.size() + 1;
+            moreNames.put(name, iid);
+            interned.message(INTERNED_ANNOTATION_NAMES, entry.reset().varint(ENTRY_IID, iid).string(ENTRY_NAME, name));
+        }
+        return iid;
+    }
+
+    private long stringId(String value) {
         Long iid = strings.get(value);
         if (iid == null) {
             iid = (long) strings.size() + 1;
             strings.put(value, iid);
             interned.message(INTERNED_ANNOTATION_STRINGS, entry.reset().varint(ENTRY_IID, iid).string(ENTRY_NAME, value));
         }
-        event.message(EVENT_DEBUG_ANNOTATIONS, annotation.varint(ANNOTATION_STRING_IID, iid));
+        return iid;
+    }
+
+    /** A string annotation whose value repeats (a function's name): interned. */
+    Packets internedString(int id, String value) {
+        annotationName(id);
+        event.message(EVENT_DEBUG_ANNOTATIONS, annotation.varint(ANNOTATION_STRING_IID, stringId(value)));
         return this;
+    }
+
+    /** A string annotation named {@code name} whose value repeats (an exception's class): interned. */
+    Packets internedString(String name, String value) {
+        annotation.reset().varint(ANNOTATION_NAME_IID, nameId(name)).varint(ANNOTATION_STRING_IID, stringId(value));
+        event.message(EVENT_DEBUG_ANNOTATIONS, annotation);
+        return this;
+    }
+
+    /**
+     * The call's arguments: an annotation {@code arguments} whose dict has an entry per argument,
+     * named by {@code names} (joined by commas, or null: arg0, arg1, ...), {@code ...} for those left out.
+     */
+    Packets arguments(ArgValue[] args, String names) {
+        String[] n = names == null ? null : names.split(",", -1);
+        dict.reset().varint(ANNOTATION_NAME_IID, nameId("arguments"));
+        for (int i = 0; i < args.length; i++) {
+            item.reset().varint(ANNOTATION_NAME_IID, nameId(args[i].kind == ArgValue.MORE ? "..." : ArgText.name(n, i)));
+            value(item, args[i]);
+            dict.message(ANNOTATION_DICT_ENTRIES, item);
+        }
+        event.message(EVENT_DEBUG_ANNOTATIONS, dict);
+        return this;
+    }
+
+    /** An annotation named {@code name} holding {@code v}: typed if a number or boolean, else its text. */
+    Packets value(String name, ArgValue v) {
+        annotation.reset().varint(ANNOTATION_NAME_IID, nameId(name));
+        value(annotation, v);
+        event.message(EVENT_DEBUG_ANNOTATIONS, annotation);
+        return this;
+    }
+
+    Packets integer(String name, long v) {
+        event.message(EVENT_DEBUG_ANNOTATIONS, annotation.reset().varint(ANNOTATION_NAME_IID, nameId(name))
+                .varint(ANNOTATION_INT, v));
+        return this;
+    }
+
+    Packets real(String name, double v) {
+        event.message(EVENT_DEBUG_ANNOTATIONS, annotation.reset().varint(ANNOTATION_NAME_IID, nameId(name))
+                .real(ANNOTATION_DOUBLE, v));
+        return this;
+    }
+
+    Packets bool(String name, boolean v) {
+        event.message(EVENT_DEBUG_ANNOTATIONS, annotation.reset().varint(ANNOTATION_NAME_IID, nameId(name))
+                .bool(ANNOTATION_BOOL, v));
+        return this;
+    }
+
+    Packets string(String name, String v) {
+        event.message(EVENT_DEBUG_ANNOTATIONS, annotation.reset().varint(ANNOTATION_NAME_IID, nameId(name))
+                .string(ANNOTATION_STRING, v));
+        return this;
+    }
+
+    private static void value(ProtoWriter w, ArgValue v) {
+        switch (v.kind) {
+            case ArgValue.BOOL:
+                w.bool(ANNOTATION_BOOL, v.bits != 0);
+                break;
+            case ArgValue.INT:
+                w.varint(ANNOTATION_INT, v.bits);
+                break;
+            case ArgValue.FLOAT: // the double that prints as Java prints the float (0.1, not 0.10000000149011612)
+                w.real(ANNOTATION_DOUBLE, ArgValue.decimal(Float.intBitsToFloat((int) v.bits)));
+                break;
+            case ArgValue.DOUBLE:
+                w.real(ANNOTATION_DOUBLE, Double.longBitsToDouble(v.bits));
+                break;
+            default:
+                w.string(ANNOTATION_STRING, v.toString());
+        }
     }
 
     Packets string(int id, String value) {

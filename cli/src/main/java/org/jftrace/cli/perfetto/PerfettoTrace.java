@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jftrace.cli.report.ArgText;
+import org.jftrace.cli.report.ArgValue;
 import org.jftrace.cli.report.BufferCursor;
 import org.jftrace.cli.report.Calls;
 import org.jftrace.cli.report.DataFile;
@@ -23,7 +25,9 @@ import org.jftrace.cli.report.ThreadInfo;
  * packet sequence per traced JVM, a process track per JVM and a thread track per thread, a slice
  * (begin and end events) per call of the graph, nested as the graph is, an instant event per
  * function-tracer call, trace marker and stack trace, and a process-wide instant event where records
- * were lost. The annotations are those of the chrome-json format, less the depth (the nesting shows it).
+ * were lost. The annotations are those of the chrome-json format, less the depth (the nesting shows it):
+ * a call's arguments on its begin event, its return value or exception on its end event, whose
+ * annotations Perfetto's trace processor adds to the slice's args as it closes the slice.
  */
 public final class PerfettoTrace implements RecordSink, Calls.Listener {
 
@@ -101,6 +105,9 @@ public final class PerfettoTrace implements RecordSink, Calls.Listener {
                 if (e.arg != 0) {
                     packets.internedString(Packets.PARENT, jvm.function(e.arg));
                 }
+                if (e.args != null) {
+                    packets.arguments(e.args, jvm.parameters(e.ip));
+                }
                 break;
             case Record.MARKER:
                 packets.begin(Fields.TYPE_INSTANT, track).literalName(e.text);
@@ -143,14 +150,72 @@ public final class PerfettoTrace implements RecordSink, Calls.Listener {
         if (f.unfinished) {
             packets.flag(Packets.UNFINISHED);
         }
+        if (f.returned) {
+            returned(f);
+        }
         packets.event(f.end);
         t[1]--;
         result.slices++;
     }
 
+    /** As chrome-json's args: the exception's class, or the return value (typed unless in hex or a char). */
+    private void returned(Calls.Frame f) {
+        ArgValue ret = f.ret;
+        if (f.threw) {
+            if (ret != null && ret.kind == ArgValue.THROWN) {
+                packets.internedString("exception", ret.text);
+            }
+            return;
+        }
+        boolean hex = jvm.option("funcgraph-retval-hex");
+        if (ret != null) {
+            if (hex && ret.kind == ArgValue.INT) {
+                packets.string("return", ArgText.value(ret, 0, "", true));
+            } else {
+                packets.value("return", ret);
+            }
+            return;
+        }
+        if (!jvm.option("funcgraph-retval")) {
+            return;
+        }
+        String function = jvm.function(f.ip);
+        int p = function.indexOf(')');
+        char type = p >= 0 && p + 1 < function.length() ? function.charAt(p + 1) : 'V';
+        boolean text = hex && "BSIJ".indexOf(type) >= 0; // funcgraph-retval-hex: integers as their hex text
+        switch (text ? 'C' : type) {
+            case 'Z':
+                packets.bool("return", f.retval != 0);
+                break;
+            case 'B':
+            case 'S':
+            case 'I':
+                packets.integer("return", (int) f.retval);
+                break;
+            case 'J':
+                packets.integer("return", f.retval);
+                break;
+            case 'F':
+                packets.real("return", ArgValue.decimal(Float.intBitsToFloat((int) f.retval)));
+                break;
+            case 'D':
+                packets.real("return", Double.longBitsToDouble(f.retval));
+                break;
+            default: {
+                String v = ArgText.value(null, f.retval, function, hex);
+                if (v != null) {
+                    packets.string("return", v);
+                }
+            }
+        }
+    }
+
     private void begin(long[] t, Calls.Frame f) throws IOException {
         packets.begin(Fields.TYPE_SLICE_BEGIN, t[0]).name(jvm.name(f.ip, descriptor))
                 .internedString(Packets.FUNCTION, jvm.function(f.ip));
+        if (f.args != null) {
+            packets.arguments(f.args, jvm.parameters(f.ip));
+        }
         packets.event(f.start);
         t[1]++;
     }

@@ -12,6 +12,7 @@ import java.util.Arrays;
 final class ProtoWriter {
 
     private static final int VARINT = 0;
+    private static final int I64 = 1;
     private static final int LENGTH_DELIMITED = 2;
 
     private byte[] b = new byte[256];
@@ -54,6 +55,17 @@ final class ProtoWriter {
 
     ProtoWriter bool(int field, boolean v) {
         return varint(field, v ? 1 : 0);
+    }
+
+    /** A double field: eight bytes, little-endian. */
+    ProtoWriter real(int field, double v) {
+        tag(field, I64);
+        room(8);
+        long bits = Double.doubleToRawLongBits(v);
+        for (int i = 0; i < 8; i++) {
+            b[size++] = (byte) (bits >>> (8 * i));
+        }
+        return this;
     }
 
     ProtoWriter string(int field, String s) {

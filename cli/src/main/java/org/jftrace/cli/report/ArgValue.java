@@ -68,12 +68,20 @@ public final class ArgValue {
         return e + "[]".repeat(dims);
     }
 
+    /**
+     * @return the double nearest to the decimal Java prints for {@code f}: it prints the same
+     *     ({@code 0.1f} as 0.1), where widening would print {@code 0.10000000149011612}
+     */
+    public static double decimal(float f) {
+        return Float.isFinite(f) ? Double.parseDouble(Float.toString(f)) : f;
+    }
+
     /** @return the value as a JSON-friendly Java object: Boolean, Long, Double, String or null */
     public Object plain() {
         switch (kind) {
             case BOOL: return bits != 0;
             case INT: return bits;
-            case FLOAT: return (double) Float.intBitsToFloat((int) bits);
+            case FLOAT: return decimal(Float.intBitsToFloat((int) bits));
             case DOUBLE: return Double.longBitsToDouble(bits);
             case NULL: return null;
             default: return toString();
