@@ -15,4 +15,9 @@ public final class PlainArgs {
     public static String callNoInline(int n, String s, Object o) {
         return n > 0 ? s : null;
     }
+
+    /** Eight arguments of every kind func-args prints: six shown, then "...". */
+    public static String wide(int n, long l, double d, boolean b, char c, float f, String s, Object o) {
+        return n > 0 ? s : null;
+    }
 }

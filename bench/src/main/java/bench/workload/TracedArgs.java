@@ -1,8 +1,8 @@
 package bench.workload;
 
 /**
- * Traced methods with arguments of the kinds func-args records (an int, a String, an object) and a
- * String return; {@link PlainArgs} is the untraced copy.
+ * Traced methods with arguments of the kinds func-args records (an int, a String, an object; and
+ * every primitive in {@link #wide}) and a String return; {@link PlainArgs} is the untraced copy.
  */
 public final class TracedArgs {
 
@@ -14,6 +14,11 @@ public final class TracedArgs {
     }
 
     public static String callNoInline(int n, String s, Object o) {
+        return n > 0 ? s : null;
+    }
+
+    /** Eight arguments of every kind func-args prints: six shown, then "...". */
+    public static String wide(int n, long l, double d, boolean b, char c, float f, String s, Object o) {
         return n > 0 ? s : null;
     }
 }

@@ -19,8 +19,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Question: what do func-args (function) and funcgraph-args + funcgraph-retval (function_graph) add
- * per traced call of {@code call(int, String, Object)String}, and do they allocate? {@code args=off}
- * is the same tracer with the options off (the plain callbacks), in the same run.
+ * per traced call of {@code call(int, String, Object)String}, and of {@code wide}'s eight arguments
+ * of every kind, and do they allocate? {@code args=off} is the same tracer with the options off (the
+ * plain callbacks), in the same run.
  *
  * <p>HOW TO RUN: as {@link TracerCost}, with {@code ArgsCost} as the benchmark name and {@code -prof gc}.
  */
@@ -41,22 +42,30 @@ public class ArgsCost {
     int n = 7;
     String s = "order-42";
     Object o = new Object();
+    long l = -1L;
+    double d = 0.5;
+    boolean b = true;
+    char c = 'c';
+    float f = 1.5f;
 
     @Setup
     public void start() {
         PlainArgs.call(n, s, o);
         TracedArgs.call(n, s, o);
+        TracedArgs.wide(n, l, d, b, c, f, s, o);
         Tracefs fs = Tracefs.jvm();
         fs.write("buffer_size_kb", "64", false);
-        fs.write("set_ftrace_filter", "bench.workload.TracedArgs.call*", false);
+        fs.write("set_ftrace_filter", "bench.workload.TracedArgs.*", false);
         boolean on = args.equals("on");
         fs.write("options/func-args", on && tracer.equals("function") ? "1" : "0", false);
         fs.write("options/funcgraph-args", on && tracer.equals("function_graph") ? "1" : "0", false);
         fs.write("options/funcgraph-retval", on && tracer.equals("function_graph") ? "1" : "0", false);
         fs.write("current_tracer", tracer, false);
         TracedArgs.call(n, s, o);
+        TracedArgs.wide(n, l, d, b, c, f, s, o);
         String check = fs.read("trace");
-        if (!check.contains("bench.workload.TracedArgs.call") || on != check.contains("s=\"order-42\"")) {
+        if (!check.contains("bench.workload.TracedArgs.call") || on != check.contains("s=\"order-42\"")
+                || !check.contains("bench.workload.TracedArgs.wide") || on != check.contains("f=1.5, ...)")) {
             throw new IllegalStateException("the " + tracer + " did not record what args=" + args + " asks:\n" + check);
         }
     }
@@ -81,5 +90,10 @@ public class ArgsCost {
     @Benchmark
     public String tracedNoInline() {
         return TracedArgs.callNoInline(n, s, o);
+    }
+
+    @Benchmark
+    public String tracedWide() {
+        return TracedArgs.wide(n, l, d, b, c, f, s, o);
     }
 }

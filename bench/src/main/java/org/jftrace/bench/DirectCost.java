@@ -25,8 +25,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * Question: what does a direct call cost (BPF fentry on the JVM)? For a function traced only by a
  * direct ops, the site's target is the handler itself, with the method's own arguments: goal at most
  * 1 ns over the uninstrumented call. Compared with the same work through the generic path (an ops
- * with FL_SAVE_REGS: arguments boxed into Regs), and a live patch (IPMODIFY replacing the body) with
- * the original.
+ * with FL_SAVE_REGS: the arguments saved into Regs, which its callback reads boxed), and a live patch
+ * (IPMODIFY replacing the body) with the original.
  *
  * <p>{@code mode}: {@code direct} (an empty entry handler taking (int, int)), {@code regs} (an ops with
  * FL_SAVE_REGS reading both arguments), {@code patch} (a replacement returning x ^ y instead of

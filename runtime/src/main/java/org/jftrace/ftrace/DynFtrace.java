@@ -126,6 +126,17 @@ public final class DynFtrace {
         return hasReceiver || name.charAt(name.indexOf('(') + 1) != ')';
     }
 
+    /** The kinds of the entry site's parameters ({@link SavedArgs#kindsOf}); made on first use by the boxed paths. */
+    private char[] entryKinds;
+
+    char[] entryKinds() {
+        char[] k = entryKinds;
+        if (k == null) { // racy: every thread makes the same
+            k = entryKinds = SavedArgs.kindsOf(hasReceiver, descriptor());
+        }
+        return k;
+    }
+
     /** The entry site's parameters as descriptors: the receiver (if any), then the arguments. */
     java.util.List<String> entryParameterDescriptors() {
         java.util.List<String> p = new java.util.ArrayList<>();

@@ -31,7 +31,6 @@ final class EntrySite extends MutableCallSite {
     private static final MethodHandle HOP_IP;
     private static final MethodHandle HOP_TARGET;
     private static final MethodHandle HOP_NEXT;
-    private static final MethodHandle ENTER_REGS_HOP;
     private static final MethodHandle SLOW_HOP;
 
     static {
@@ -47,8 +46,6 @@ final class EntrySite extends MutableCallSite {
                     l.findVirtual(Hop.class, "tail", MethodType.methodType(CallSite.class)),
                     l.findVirtual(CallSite.class, "getTarget", MethodType.methodType(MethodHandle.class)));
             HOP_NEXT = l.findStatic(Hop.class, "next", MethodType.methodType(Hop.class, Hop.class));
-            ENTER_REGS_HOP = l.findStatic(EntryTrampoline.class, "enterRegsHop",
-                    obj.appendParameterTypes(Binding.class, Hop.class, Object[].class));
             SLOW_HOP = l.findStatic(EntryTrampoline.class, "slowHop", obj.appendParameterTypes(Hop.class, Object[].class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -125,7 +122,7 @@ final class EntrySite extends MutableCallSite {
             }
         }
         if (binding.savesRegs()) {
-            return collectAfterHop(MethodHandles.insertArguments(ENTER_REGS_HOP, 0, binding), t);
+            return MethodHandles.insertArguments(shapes.savedArgs(), 0, binding);
         }
         MethodHandle byIp;
         if (binding instanceof FtraceOps) {
@@ -185,6 +182,8 @@ final class EntrySite extends MutableCallSite {
         final MethodHandle slow;
         final MethodHandle nop;
         final CallSite lastTail;
+        /** {@link SavedArgs#entry}, made when a binding with saved arguments first reaches this type. */
+        private volatile MethodHandle savedArgs;
 
         private HopShapes(MethodType erased) {
             hopType = erased.insertParameterTypes(0, Hop.class);
@@ -193,6 +192,15 @@ final class EntrySite extends MutableCallSite {
             slow = collectAfterHop(SLOW_HOP, hopType);
             nop = MethodHandles.empty(hopType);
             lastTail = new ConstantCallSite(slow);
+        }
+
+        /** {@code (Binding, Hop, args...)Object}: the typed entry of a binding with saved arguments. */
+        MethodHandle savedArgs() {
+            MethodHandle h = savedArgs;
+            if (h == null) { // racy: every thread makes an equivalent one
+                h = savedArgs = SavedArgs.entry(hopType);
+            }
+            return h;
         }
 
         static HopShapes of(MethodType erased) {

@@ -1,11 +1,10 @@
 package org.jftrace.ftrace;
 
-import java.util.Arrays;
-
 /**
  * The entry trampolines, {@code ftrace_caller}'s body: what an {@link EntrySite}'s target calls for
  * one ops (CALL_OPS, {@link #callOps}), for the list func ({@link #listFunc}), with the arguments
- * ({@link #enterRegs}), and the slow path that reads the function's binding on each call.
+ * saved ({@link #enterSaved}, after {@link SavedArgs}' typed stores; {@link #enterRegs} for the boxed
+ * paths), and the slow path that reads the function's binding on each call.
  * Everything they call is written not to throw; they catch nothing here, so that C2 sees the
  * smallest possible code on the hot path.
  */
@@ -19,25 +18,37 @@ final class EntryTrampoline {
     }
 
     static Object listFunc(OpsListFunc list, int ip) {
-        return ThreadCtx.current().enter(list, ip, null, null);
+        return ThreadCtx.current().enter(list, ip);
     }
 
-    static Object enterRegs(Binding binding, int ip, boolean hasReceiver, Object[] all) {
-        Object receiver = null;
-        Object[] args = all;
-        if (hasReceiver && all.length > 0) { // none at a bare entry (see canServe)
-            receiver = all[0];
-            args = Arrays.copyOfRange(all, 1, all.length);
+    /** The entry with saved arguments: {@code f}'s slots hold the site's parameters, of kinds {@code kinds}. */
+    static Object enterSaved(Binding binding, char[] kinds, Frame f, Hop h) {
+        return checkReplaced(f.ctx.enter(binding, h.ip(), f, kinds, h.rec().hasReceiver));
+    }
+
+    /**
+     * The entry with saved arguments from a boxed path: {@code all} are the site's parameters, boxed.
+     * A bare entry (a JDK method's among them) passes none and reaches no class beyond the frame's:
+     * JdkSites loads those before any JDK method has sites.
+     */
+    static Object enterRegs(DynFtrace rec, Binding binding, Object[] all) {
+        ThreadCtx ctx = ThreadCtx.current();
+        char[] kinds = all.length == 0 ? Frame.NO_KINDS : rec.entryKinds();
+        if (kinds.length != all.length) { // a bare entry passes none (see canServe)
+            kinds = Frame.NO_KINDS;
         }
-        Frame f = ThreadCtx.current().enter(binding, ip, receiver, args);
+        Frame f = ctx.argFrame(kinds.length);
+        if (kinds.length > 0) {
+            SavedArgs.storeBoxed(f, kinds, all);
+        }
+        return checkReplaced(ctx.enter(binding, rec.ip, f, kinds, rec.hasReceiver));
+    }
+
+    private static Frame checkReplaced(Frame f) {
         if (f != null && f.replaced) {
             throw f.direct.signal(f.replacement, f); // a live patch in the list path: skip the body
         }
         return f;
-    }
-
-    static Object enterRegsHop(Binding binding, Hop h, Object[] all) {
-        return enterRegs(binding, h.ip(), h.rec().hasReceiver, all);
     }
 
     static Object slowHop(Hop h, Object[] all) {
@@ -60,8 +71,8 @@ final class EntryTrampoline {
             return ThreadCtx.current().enterDirect((DirectTarget) b, all);
         }
         if (b.savesRegs()) {
-            return enterRegs(b, rec.ip, rec.hasReceiver, all);
+            return enterRegs(rec, b, all);
         }
-        return ThreadCtx.current().enter(b, rec.ip, null, null);
+        return ThreadCtx.current().enter(b, rec.ip);
     }
 }

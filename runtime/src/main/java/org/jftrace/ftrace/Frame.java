@@ -59,8 +59,6 @@ final class Frame extends Regs {
      * that a CALL_OPS entry (which sets none of them) stores only the fields above that it uses.
      */
     private boolean dirty;
-    Object receiver;
-    Object[] args;
     long retBits;
     Object retObj;
     Throwable thrown;
@@ -70,6 +68,29 @@ final class Frame extends Regs {
     boolean replaced;
     Object replacement;
     private long[] moreData;
+
+    // Saved arguments (FL_SAVE_REGS): the entry site stores its receiver and arguments here, typed,
+    // before the call is activated (see SavedArgs). Per frame, so that they live until the call's
+    // exit, and a traced call a callback makes (a deeper frame) cannot overwrite them. Slot i holds
+    // the site's parameter i: a primitive's raw bits in argBits, a reference in argRefs.
+
+    /** Whether this call's arguments are saved: {@link #NOT_SAVED}, {@link #SAVED}, or {@link #SAVED_RECEIVER} in slot 0. */
+    private byte argShape;
+    private static final byte NOT_SAVED = 0;
+    private static final byte SAVED = 1;
+    private static final byte SAVED_RECEIVER = 2;
+    /**
+     * The site's parameter kinds ({@link SavedArgs#kinds}) while {@link #argShape} says saved; kept
+     * after the call (a constant array per site type), so that the next call of a site of the same
+     * type stores nothing here.
+     */
+    private char[] argKinds = NO_KINDS;
+    long[] argBits = NO_BITS;
+    Object[] argRefs = NO_REFS;
+    /** Here, not in SavedArgs: a frame must not initialise SavedArgs' method handles. */
+    static final char[] NO_KINDS = new char[0];
+    private static final long[] NO_BITS = new long[0];
+    private static final Object[] NO_REFS = new Object[0];
 
     Frame(ThreadCtx ctx, int depth) {
         this.ctx = ctx;
@@ -90,15 +111,49 @@ final class Frame extends Regs {
         this.state = exitKind;
     }
 
-    /** The activation of the list path and of ops with saved arguments (FL_SAVE_REGS). */
-    void activate(int ip, Binding binding, long mask, Object receiver, Object[] args) {
+    /**
+     * The activation of the list path and of ops with saved arguments (FL_SAVE_REGS).
+     *
+     * @param kinds    the site's parameter kinds if its arguments were stored in this frame's slots, else null
+     * @param receiver slot 0 holds the receiver
+     */
+    void activate(int ip, Binding binding, long mask, char[] kinds, boolean receiver) {
         activate(ip, binding, EXIT_FULL);
         this.calledMask = mask;
-        if (receiver != null || args != null) {
-            this.dirty = true;
-            this.receiver = receiver;
-            this.args = args;
+        if (kinds != null) {
+            if (argKinds != kinds) {
+                argKinds = kinds;
+            }
+            argShape = receiver && kinds.length > 0 ? SAVED_RECEIVER : SAVED; // a bare entry passes no receiver
         }
+    }
+
+    /** Makes room for {@code n} saved slots: grows once per new arity at this depth. */
+    void ensureArgs(int n) {
+        if (argRefs.length < n) {
+            int c = Math.max(n, SavedArgs.SLOTS);
+            argBits = new long[c];
+            argRefs = new Object[c];
+        }
+    }
+
+    /** Drops the references of the first {@code n} slots and the saved state: a reused frame keeps nothing alive. */
+    void dropArgs(int n) {
+        Object[] refs = argRefs;
+        for (int j = 0; j < n; j++) { // a loop, not Arrays.fill: no JDK method on the trampoline's path
+            refs[j] = null;
+        }
+        argShape = NOT_SAVED;
+    }
+
+    /** @return the saved receiver and arguments, boxed, as a direct call's boxed invoker takes them. Allocates. */
+    Object[] boxedAll() {
+        char[] k = argKinds;
+        Object[] all = new Object[argShape == NOT_SAVED ? 0 : k.length];
+        for (int j = 0; j < all.length; j++) {
+            all[j] = SavedArgs.box(k[j], argBits[j], argRefs[j]);
+        }
+        return all;
     }
 
     boolean active() {
@@ -128,8 +183,6 @@ final class Frame extends Regs {
 
     private void clearExtras() {
         dirty = false;
-        receiver = null;
-        args = null;
         retBits = 0;
         retObj = null;
         thrown = null;
@@ -147,6 +200,9 @@ final class Frame extends Regs {
         binding = null;
         if (dirty) {
             clearExtras();
+        }
+        if (argShape != NOT_SAVED) {
+            dropArgs(argKinds.length);
         }
     }
 
@@ -173,20 +229,45 @@ final class Frame extends Regs {
 
     @Override
     public int argCount() {
-        return args == null ? -1 : args.length;
+        byte shape = argShape;
+        return shape == NOT_SAVED ? -1 : shape == SAVED_RECEIVER ? argKinds.length - 1 : argKinds.length;
+    }
+
+    /** @return the slot of argument {@code i}, which must exist */
+    private int slot(int i) {
+        int n = argCount();
+        if (n < 0) {
+            throw new IllegalStateException("arguments are only saved for ops with FL_SAVE_REGS");
+        }
+        java.util.Objects.checkIndex(i, n);
+        return argShape == SAVED_RECEIVER ? i + 1 : i;
     }
 
     @Override
     public Object arg(int i) {
-        if (args == null) {
-            throw new IllegalStateException("arguments are only saved for ops with FL_SAVE_REGS");
-        }
-        return args[i];
+        int j = slot(i);
+        return SavedArgs.box(argKinds[j], argBits[j], argRefs[j]);
+    }
+
+    @Override
+    public char argType(int i) {
+        return argKinds[slot(i)];
+    }
+
+    @Override
+    public long argBits(int i) {
+        int j = slot(i);
+        return argKinds[j] == 'L' ? 0L : argBits[j]; // a reference's slot may hold an earlier call's bits
+    }
+
+    @Override
+    public Object argObject(int i) {
+        return argRefs[slot(i)]; // null for a primitive: references are dropped with their call
     }
 
     @Override
     public Object receiver() {
-        return receiver;
+        return argShape == SAVED_RECEIVER ? argRefs[0] : null;
     }
 
     @Override

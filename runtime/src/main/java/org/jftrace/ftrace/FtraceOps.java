@@ -17,8 +17,8 @@ import org.jftrace.filter.FilterHash;
  * Attribute flags (set at construction) keep the kernel's bit numbers; state is kept apart, in
  * {@link #state}, as the kernel keeps ENABLED/ADDING/REMOVING apart from attributes in spirit.
  * <ul>
- *   <li>{@link #FL_SAVE_REGS}: the callback gets the arguments and the receiver in {@link Regs}; an ops
- *       without it pays no boxing.</li>
+ *   <li>{@link #FL_SAVE_REGS}: the callback gets the arguments and the receiver in {@link Regs}, saved
+ *       typed by the entry site (nothing boxed); an ops without it pays nothing for them.</li>
  *   <li>{@link #FL_RECURSION}: the callback is not called for functions that a callback running on the
  *       same thread calls (ftrace_test_recursion_trylock).</li>
  *   <li>{@link #FL_PID}: only threads chosen with {@link Ftrace#setPidFilter} are traced.</li>

@@ -6,7 +6,11 @@ package org.jftrace.ftrace;
  * <p>Reused: a callback gets its call's frame on the thread's shadow stack (or, at a CALL_OPS entry,
  * the thread's view of that frame), and must not keep it past its return.
  * Arguments are only there for an ops registered with {@link FtraceOps#FL_SAVE_REGS}; an ops without
- * the flag pays no boxing and sees {@link #argCount()} == -1.
+ * the flag pays nothing for them and sees {@link #argCount()} == -1.
+ *
+ * <p>The site saves them typed, without boxing: {@link #argType}, {@link #argBits} and
+ * {@link #argObject} read them as they are; {@link #arg} boxes a primitive on each call, at the
+ * callback's choice.
  */
 public abstract class Regs {
 
@@ -21,6 +25,23 @@ public abstract class Regs {
 
     /** @return argument {@code i} (boxed), 0-based, receiver excluded. */
     public abstract Object arg(int i);
+
+    /**
+     * @return the kind of argument {@code i}, 0-based, receiver excluded: its descriptor's first char
+     * for a primitive ({@code Z B C S I J F D}), {@code 'L'} for a reference (an array too).
+     */
+    public abstract char argType(int i);
+
+    /**
+     * @return primitive argument {@code i} as raw bits, as {@link #retval} holds a return value:
+     * {@code boolean} 0 or 1, {@code byte}, {@code short}, {@code int} and {@code long} sign-extended,
+     * {@code char} zero-extended, {@code float} and {@code double} their raw bits; 0 for a reference.
+     * Allocates nothing.
+     */
+    public abstract long argBits(int i);
+
+    /** @return reference argument {@code i}; null for a primitive. Allocates nothing. */
+    public abstract Object argObject(int i);
 
     /** @return the receiver of an instance method or constructor, or null for a static method. */
     public abstract Object receiver();

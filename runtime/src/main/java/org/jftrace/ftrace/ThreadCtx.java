@@ -289,6 +289,21 @@ final class ThreadCtx extends Regs {
     }
 
     @Override
+    public char argType(int i) {
+        return top().argType(i);
+    }
+
+    @Override
+    public long argBits(int i) {
+        return top().argBits(i);
+    }
+
+    @Override
+    public Object argObject(int i) {
+        return top().argObject(i);
+    }
+
+    @Override
     public Object receiver() {
         return top().receiver();
     }
@@ -330,6 +345,29 @@ final class ThreadCtx extends Regs {
         if (f == null) {
             f = fs[d] = new Frame(this, d + 1);
         }
+        return f;
+    }
+
+    /** Where the saved arguments of calls deeper than {@link #MAX_DEPTH} go, to be dropped: such calls are not traced. */
+    private Frame overflow;
+
+    /**
+     * The frame the next call on this thread is activated in, with room for {@code m} saved slots: an
+     * entry with saved arguments stores them there first ({@link SavedArgs}), then calls
+     * {@link #enter} with it. Nothing runs in between, so it is still the frame at {@link #depth}.
+     */
+    Frame argFrame(int m) {
+        int d = depth;
+        Frame f;
+        if (d < MAX_DEPTH) {
+            f = frame(d);
+        } else {
+            f = overflow;
+            if (f == null) {
+                f = overflow = new Frame(this, MAX_DEPTH + 1);
+            }
+        }
+        f.ensureArgs(m);
         return f;
     }
 
@@ -411,15 +449,25 @@ final class ThreadCtx extends Regs {
         return f;
     }
 
+    /** The entry of the list path without saved arguments: see {@link #enter(Binding, int, Frame, char[], boolean)}. */
+    Frame enter(Binding binding, int ip) {
+        return enter(binding, ip, null, null, false);
+    }
+
     /**
      * A function's entry: calls the entry callbacks of {@code binding} that admit this call and pushes
      * a frame. @return the frame (the token the exit sites get back), or null when nothing was called.
+     *
+     * @param saved    null, or the frame of {@link #argFrame} whose slots hold the call's arguments
+     * @param kinds    the kinds of the saved slots (with {@code saved})
+     * @param receiver slot 0 holds the receiver
      */
-    Frame enter(Binding binding, int ip, Object receiver, Object[] args) {
+    Frame enter(Binding binding, int ip, Frame saved, char[] kinds, boolean receiver) {
         long leave = insideEnter();
         try {
             int d = depth;
             if (d >= MAX_DEPTH) {
+                dropSaved(saved, kinds);
                 return null;
             }
             long mask;
@@ -435,10 +483,11 @@ final class ThreadCtx extends Regs {
                 }
             }
             if (mask == 0) {
+                dropSaved(saved, kinds);
                 return null;
             }
-            Frame f = frame(d);
-            f.activate(ip, binding, mask, receiver, args);
+            Frame f = saved != null ? saved : frame(d); // saved is frame(d): see argFrame
+            f.activate(ip, binding, mask, kinds, receiver);
             depth = d + 1;
             long parent = d > 0 ? frames[d - 1].ip : 0L;
             if (binding instanceof FtraceOps) {
@@ -458,6 +507,13 @@ final class ThreadCtx extends Regs {
             return f;
         } finally {
             insideLeave(leave);
+        }
+    }
+
+    /** A call nothing takes: its saved arguments must not stay reachable from the idle frame. */
+    private static void dropSaved(Frame saved, char[] kinds) {
+        if (saved != null) {
+            saved.dropArgs(kinds.length);
         }
     }
 
@@ -511,15 +567,8 @@ final class ThreadCtx extends Regs {
             return;
         }
         f.setDirect(t);
-        Object[] args = f.args;
-        Object[] all = args;
-        if (f.receiver != null) {
-            all = new Object[args.length + 1];
-            all[0] = f.receiver;
-            System.arraycopy(args, 0, all, 1, args.length);
-        }
         try {
-            Object v = t.enterBoxed(all);
+            Object v = t.enterBoxed(f.boxedAll());
             if (v != DirectTarget.KEEP) {
                 f.setReplacement(v);
             }

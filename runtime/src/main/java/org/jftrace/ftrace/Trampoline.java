@@ -18,8 +18,8 @@ import java.lang.invoke.MutableCallSite;
  *       straight to its callback with no list walk;</li>
  *   <li>two or more: {@link EntryTrampoline#listFunc} bound to the function's {@link OpsListFunc}.</li>
  * </ul>
- * Arguments reach the trampoline only when some ops asked for them (FL_SAVE_REGS); otherwise the
- * bound target drops them and nothing is boxed.
+ * Arguments reach the trampoline only when some ops asked for them (FL_SAVE_REGS): typed stores into
+ * the call's frame, nothing boxed ({@code SavedArgs}); otherwise the bound target drops them.
  *
  * <p>Every return and the catch-all handler call {@code jftrace_exit(ret, token)} /
  * {@code jftrace_throw(throwable, token)}: {@link ExitSite}s that hand the token (a {@link Frame})

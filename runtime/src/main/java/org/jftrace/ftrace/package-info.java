@@ -12,7 +12,8 @@
  *   <li>{@code FtraceDirect}: direct calls ({@code register_ftrace_direct}), through
  *       {@link org.jftrace.ftrace.DirectCall};</li>
  *   <li>{@link org.jftrace.ftrace.Trampoline} (the sites' bootstraps), {@code EntrySite} and
- *       {@code EntryTrampoline} ({@code ftrace_caller}), {@code ExitSite} and
+ *       {@code EntryTrampoline} ({@code ftrace_caller}), {@code SavedArgs} (FL_SAVE_REGS: the
+ *       arguments stored typed into the call's frame), {@code ExitSite} and
  *       {@link org.jftrace.ftrace.Exits} ({@code return_to_handler}), {@code ReplacedReturns} (live
  *       patches' return values);</li>
  *   <li>{@code ThreadCtx} and {@code Frame}: the per-thread context and shadow stack that pair each

@@ -47,7 +47,7 @@ public final class ArgEncoder {
     /** Most characters of a string func_args_strlen may ask to keep. */
     public static final int MAX_STRLEN = 128;
 
-    /** Per function (by ip): its parameters' descriptor chars, then its return's. Built on first use. */
+    /** Per function (by ip): its parameters' descriptor chars, then its return's (read for the return). Built on first use. */
     private static volatile char[][] layouts = new char[1024][];
 
     private ArgEncoder() {
@@ -58,46 +58,44 @@ public final class ArgEncoder {
      *
      * @return the number of words, 0 if the call has no arguments (or its site did not pass them yet)
      */
-    public static int args(Regs regs, int ip, long[] w, int strlen) {
+    public static int args(Regs regs, long[] w, int strlen) {
         int n = regs.argCount();
         if (n <= 0) {
             return 0;
         }
-        char[] decl = layout(ip);
         int shown = Math.min(n, MAX_ARGS);
         int values = shown + (n > shown ? 1 : 0);
         long head = values;
         int pos = 1;
         for (int i = 0; i < shown; i++) {
-            Object o = regs.arg(i);
-            char d = i < decl.length - 1 ? decl[i] : 'L';
+            // typed reads: the site saved primitives as the raw bits these words hold (see Regs#argBits)
             int kind;
-            switch (d) {
+            switch (regs.argType(i)) {
                 case 'Z':
                     kind = BOOL;
-                    w[pos++] = o instanceof Boolean && (Boolean) o ? 1L : 0L;
+                    w[pos++] = regs.argBits(i);
                     break;
                 case 'C':
                     kind = CHAR;
-                    w[pos++] = o instanceof Character ? (Character) o : 0L;
+                    w[pos++] = regs.argBits(i);
                     break;
                 case 'B':
                 case 'S':
                 case 'I':
                 case 'J':
                     kind = INT;
-                    w[pos++] = o instanceof Number ? ((Number) o).longValue() : 0L;
+                    w[pos++] = regs.argBits(i);
                     break;
                 case 'F':
                     kind = FLOAT;
-                    w[pos++] = o instanceof Float ? Float.floatToRawIntBits((Float) o) : 0L;
+                    w[pos++] = regs.argBits(i);
                     break;
                 case 'D':
                     kind = DOUBLE;
-                    w[pos++] = o instanceof Double ? Double.doubleToRawLongBits((Double) o) : 0L;
+                    w[pos++] = regs.argBits(i);
                     break;
                 default:
-                    kind = object(o, w, pos, strlen, values - i - 1);
+                    kind = object(regs.argObject(i), w, pos, strlen, values - i - 1);
                     pos = skip(w, pos, kind);
             }
             head |= (long) kind << (4 + 4 * i);

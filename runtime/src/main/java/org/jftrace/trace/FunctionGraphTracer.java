@@ -125,7 +125,7 @@ public final class FunctionGraphTracer extends OpsTracer {
         long now = ti.clock.now(st.buf);
         regs.setData(op, now);
         if (ti.tracingThresh == 0) {
-            int n = ArgEncoder.args(regs, ip, st.words, ti.argsStrlen);
+            int n = ArgEncoder.args(regs, st.words, ti.argsStrlen);
             st.buf.writeGraphEntryArgs(now, ip, visible, st.words, n);
         }
     }

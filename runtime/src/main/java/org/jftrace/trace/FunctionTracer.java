@@ -30,7 +30,7 @@ public final class FunctionTracer extends OpsTracer {
                     | FtraceOps.FL_SAVE_REGS, (ip, parentIp, op, regs) -> {
                         if (ti.tracingOn) {
                             ArgScratch s = ArgScratch.of(ti, op, regs);
-                            int n = ArgEncoder.args(regs, (int) ip, s.words, ti.argsStrlen);
+                            int n = ArgEncoder.args(regs, s.words, ti.argsStrlen);
                             s.buf.writeFunctionArgs(ti.clock.now(s.buf), (int) ip, (int) parentIp, s.words, n);
                         }
                     });

@@ -201,6 +201,59 @@ class ArgsTracingTest {
         assertThat(fs.read("trace_pipe")).isEmpty();
     }
 
+    // A hot function: its sites' handles are constants, as an invokedynamic's target is.
+    private static final int HOT_IP = Ftrace.addFunction(ArgsTracingTest.class.getClassLoader(), "args/Hot", "f",
+            "(ILjava/lang/String;Ljava/lang/Object;JDZCF)Ljava/lang/String;", false, "args-test", false);
+    private static final MethodHandle HOT_ENTRY = Trampoline.site(MethodHandles.lookup(), "jftrace_entry",
+            MethodType.methodType(Object.class, int.class, String.class, Object.class, long.class, double.class,
+                    boolean.class, char.class, float.class), HOT_IP).dynamicInvoker();
+    private static final MethodHandle HOT_EXIT = Trampoline.site(MethodHandles.lookup(), "jftrace_exit",
+            MethodType.methodType(void.class, String.class, Object.class), HOT_IP).dynamicInvoker();
+
+    static {
+        Ftrace.setParameterNames(HOT_IP, "n,s,o,l,d,b,c,f");
+    }
+
+    private static void hotCalls(int calls, String s, Object o) throws Throwable {
+        for (int i = 0; i < calls; i++) {
+            Object token = (Object) HOT_ENTRY.invokeExact(i, s, o, (long) -i, 0.5, true, 'c', 1.5f);
+            HOT_EXIT.invokeExact(s, token);
+        }
+    }
+
+    @Test
+    void aHotCallRecordsItsArgumentsWithoutAllocatingUnderBothTracers() throws Throwable {
+        String size = fs.read("buffer_size_kb").trim();
+        fs.write("buffer_size_kb", "64", false); // full size during the warm-up: the ring never grows after it
+        fs.write("set_ftrace_filter", "args.Hot.*", false);
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        String s = "order-42";
+        Object o = new Object();
+        try {
+            for (String tracer : List.of("function", "function_graph")) {
+                boolean graph = tracer.equals("function_graph");
+                fs.write("options/func-args", graph ? "0" : "1", false);
+                fs.write("options/funcgraph-args", graph ? "1" : "0", false);
+                fs.write("options/funcgraph-retval", graph ? "1" : "0", false);
+                fs.write("current_tracer", tracer, false);
+                for (int i = 0; i < 30; i++) {
+                    hotCalls(100_000, s, o); // warm up: the loop and its sites get compiled
+                }
+                long before = mx.getCurrentThreadAllocatedBytes();
+                hotCalls(1_000_000, s, o);
+                long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+                // boxed, the eight arguments were an Object[8] and their boxes: over 100 bytes a call
+                assertThat(allocated).as("bytes allocated by 1,000,000 calls under %s with arguments", tracer)
+                        .isLessThan(1_000_000);
+                assertThat(lines("args.Hot.f")).last().asString()
+                        .startsWith("args.Hot.f(n=" + (1_000_000 - 1) + ", s=\"order-42\", o=Object@")
+                        .contains(", l=-999999, d=0.5, b=true, ...)");
+            }
+        } finally {
+            fs.write("buffer_size_kb", size, false);
+        }
+    }
+
     @Test
     void optionsOffKeepThePlainCallbacksAndRecords() {
         ArgSite f = new ArgSite("args.P", "p", "(I)I", "n");
