@@ -426,6 +426,12 @@ public final class TraceDrain implements TraceBuffers.DrainSink {
                     // until the buffers are empty (writers may still be running)
                 }
                 for (BufferState s : states.values()) {
+                    // drops no visit marked: a buffer released as its owner ended, between two visits
+                    final long unmarked = s.buffer.lost() - s.writerLostMarked;
+                    if (unmarked > 0) {
+                        s.writerLostMarked += unmarked;
+                        lostAt(s, s.buffer.identity(), unmarked, s.lastTs);
+                    }
                     retire(s);
                 }
                 states.clear();

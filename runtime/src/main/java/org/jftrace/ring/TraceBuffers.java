@@ -499,6 +499,18 @@ public final class TraceBuffers {
     private ReadBatch drainBatch;
 
     /**
+     * Tells the sink its visit of {@code b} is done. Whether the owner ended is read before the drop
+     * count: a writer drops until it ends (its buffer stays full until the drain releases what it
+     * read), and only once its end is seen is its count final (a thread's last actions happen-before
+     * another thread sees it not alive). Read the other way round, the drops made between the two
+     * reads went unmarked, and the buffer was retired with them.
+     */
+    private static void visit(final DrainSink sink, final TraceBuffer b) {
+        final boolean ended = !b.pooled && b.ownerGone() && b.entriesInBuffer() == 0;
+        sink.visited(b, b.lost(), ended);
+    }
+
+    /**
      * Consumes up to {@code maxPerBuffer} records of every buffer into sink, buffer by buffer (the drain
      * of a streaming recording). Serialised with other consumers by the consume lock; ended threads'
      * buffers are released once read to the end.
@@ -523,7 +535,7 @@ public final class TraceBuffers {
                 b.read(from, batch);
                 final long skipped = batch.first - from;
                 if (batch.count == 0 && skipped == 0) {
-                    sink.visited(b, b.lost(), !b.pooled && b.ownerGone() && b.entriesInBuffer() == 0);
+                    visit(sink, b);
                     continue;
                 }
                 if (skipped > 0) {
@@ -542,7 +554,7 @@ public final class TraceBuffers {
                 b.consumeTo(batch.first + batch.count, skipped);
                 n += batch.count;
                 Arrays.fill(batch.sides, batch.offset, batch.offset + batch.count, null);
-                sink.visited(b, b.lost(), !b.pooled && b.ownerGone() && b.entriesInBuffer() == 0);
+                visit(sink, b);
             }
         } finally {
             consumeLock.unlock();
