@@ -30,7 +30,6 @@ final class JdkLoadPlanter {
     private String[] names = new String[64];
     private int count;
     private boolean armed;
-    private boolean stopped;
 
     JdkLoadPlanter(Planter planter) {
         this.planter = planter;
@@ -78,8 +77,8 @@ final class JdkLoadPlanter {
         }
     }
 
-    /** Plants what is queued now, on the calling thread: for tests and for an orderly stop. */
-    void drain() {
+    /** Plants what is queued now. */
+    private void drain() {
         ClassLoader[] l;
         String[] n;
         synchronized (this) {
@@ -99,15 +98,12 @@ final class JdkLoadPlanter {
         JdkSites.markTracerThread(); // the JDK methods it calls are not traced
         while (true) {
             synchronized (this) {
-                while (count == 0 && !stopped) {
+                while (count == 0) {
                     try {
                         wait();
                     } catch (InterruptedException e) {
                         return;
                     }
-                }
-                if (stopped) {
-                    return;
                 }
             }
             try {
