@@ -325,30 +325,10 @@ final class DirectTarget implements Binding {
         }
     }
 
-    /** Boxes a value of descriptor {@code d} kept as raw bits (or as an object). */
+    /** Boxes a value of descriptor {@code d} kept as raw bits (or as an object); null for void. */
     static Object box(String d, long bits, Object obj) {
-        switch (d.charAt(0)) {
-            case 'V':
-                return null;
-            case 'Z':
-                return (bits & 1) != 0;
-            case 'B':
-                return (byte) bits;
-            case 'S':
-                return (short) bits;
-            case 'C':
-                return (char) bits;
-            case 'I':
-                return (int) bits;
-            case 'J':
-                return bits;
-            case 'F':
-                return Float.intBitsToFloat((int) bits);
-            case 'D':
-                return Double.longBitsToDouble(bits);
-            default:
-                return obj;
-        }
+        char k = d.charAt(0);
+        return k == 'V' ? null : Frame.box(k, bits, obj);
     }
 
     /** The raw bits of a boxed primitive replacement value (0 for references and void). */

@@ -151,7 +151,7 @@ final class Frame extends Regs {
         char[] k = argKinds;
         Object[] all = new Object[argShape == NOT_SAVED ? 0 : k.length];
         for (int j = 0; j < all.length; j++) {
-            all[j] = SavedArgs.box(k[j], argBits[j], argRefs[j]);
+            all[j] = box(k[j], argBits[j], argRefs[j]);
         }
         return all;
     }
@@ -246,7 +246,7 @@ final class Frame extends Regs {
     @Override
     public Object arg(int i) {
         int j = slot(i);
-        return SavedArgs.box(argKinds[j], argBits[j], argRefs[j]);
+        return box(argKinds[j], argBits[j], argRefs[j]);
     }
 
     @Override
@@ -326,5 +326,32 @@ final class Frame extends Regs {
     @Override
     public Thread thread() {
         return ctx.thread();
+    }
+
+    /**
+     * A value kept as raw bits ({@code k} a descriptor char) or as a reference, as an object: a primitive
+     * boxed (allocates, as boxing does). Here, not in SavedArgs, whose method handles it must not initialise.
+     */
+    static Object box(char k, long bits, Object ref) {
+        switch (k) {
+            case 'Z':
+                return bits != 0;
+            case 'B':
+                return (byte) bits;
+            case 'C':
+                return (char) bits;
+            case 'S':
+                return (short) bits;
+            case 'I':
+                return (int) bits;
+            case 'J':
+                return bits;
+            case 'F':
+                return Float.intBitsToFloat((int) bits);
+            case 'D':
+                return Double.longBitsToDouble(bits);
+            default:
+                return ref;
+        }
     }
 }

@@ -219,28 +219,4 @@ final class SavedArgs {
                 return o instanceof Number ? ((Number) o).longValue() : 0L;
         }
     }
-
-    /** A slot's value as an object: a reference as it is, a primitive boxed (allocates, as boxing does). */
-    static Object box(char k, long bits, Object ref) {
-        switch (k) {
-            case 'Z':
-                return bits != 0;
-            case 'B':
-                return (byte) bits;
-            case 'C':
-                return (char) bits;
-            case 'S':
-                return (short) bits;
-            case 'I':
-                return (int) bits;
-            case 'J':
-                return bits;
-            case 'F':
-                return Float.intBitsToFloat((int) bits);
-            case 'D':
-                return Double.longBitsToDouble(bits);
-            default:
-                return ref;
-        }
-    }
 }
